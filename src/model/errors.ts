@@ -1,0 +1,70 @@
+/**
+ * Error classes of cru. Each condition has its own class and a stable `code`
+ * that scripts and the CLI rely on; messages quote the offending value and say
+ * what was expected.
+ *
+ * @module
+ */
+
+/** Base class of every error cru throws on purpose. */
+export class CruError extends Error {
+  /** A stable, machine-readable name for the condition. */
+  readonly code: string;
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/**
+ * The caller passed a value that can never work: an unknown role or type, bad
+ * JSON, an id that looks like a path. The CLI maps it to exit code 2.
+ *
+ * @example
+ * ```ts
+ * import { InvalidInputError } from "./errors.ts";
+ * const error = new InvalidInputError("role", "bogus", "one of user, assistant");
+ * console.assert(error.message === 'invalid role "bogus": expected one of user, assistant');
+ * ```
+ */
+export class InvalidInputError extends CruError {
+  /** Which input was wrong (`role`, `--args`, `session id` …). */
+  readonly input: string;
+  constructor(input: string, value: string, expected: string) {
+    super("invalid_input", `invalid ${input} ${JSON.stringify(value)}: expected ${expected}`);
+    this.input = input;
+  }
+}
+
+/** No session with this id exists in the store. */
+export class SessionNotFoundError extends CruError {
+  readonly id: string;
+  constructor(id: string, where: string) {
+    super("session_not_found", `session ${JSON.stringify(id)} not found in ${where}`);
+    this.id = id;
+  }
+}
+
+/** A file the caller named does not exist or cannot be read. */
+export class FileNotFoundError extends CruError {
+  readonly path: string;
+  constructor(path: string, what = "file") {
+    super("file_not_found", `${what} ${JSON.stringify(path)} not found or not readable`);
+    this.path = path;
+  }
+}
+
+/** A bounded wait ran out; the message says what was waited for. */
+export class WaitTimeoutError extends CruError {
+  constructor(what: string, ms: number) {
+    super("wait_timeout", `gave up after ${ms} ms waiting for ${what}`);
+  }
+}
+
+/** A session is in a state that forbids the operation (e.g. appending after `end`). */
+export class SessionStateError extends CruError {
+  constructor(message: string) {
+    super("session_state", message);
+  }
+}
