@@ -1,0 +1,77 @@
+/**
+ * The process the code runs in: environment, arguments, exit. The only module
+ * besides lock_file.ts that touches runtime globals.
+ *
+ * @module
+ */
+import nodeProcess from "node:process";
+import { homedir } from "node:os";
+
+/** An environment variable, or undefined when unset or empty. */
+export function env(name: string): string | undefined {
+  const value = nodeProcess.env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** The command-line arguments after the program (and script) name. */
+export function commandArgs(): string[] {
+  return nodeProcess.argv.slice(2);
+}
+
+/** The current working directory. */
+export function cwd(): string {
+  return nodeProcess.cwd();
+}
+
+/** The user's home folder. */
+export function home(): string {
+  return env("HOME") ?? homedir();
+}
+
+/** True when stdout is a terminal. */
+export function stdoutIsTerminal(): boolean {
+  return nodeProcess.stdout.isTTY === true;
+}
+
+/** True when stderr is a terminal. */
+export function stderrIsTerminal(): boolean {
+  return nodeProcess.stderr.isTTY === true;
+}
+
+/** True when stdin is a terminal (so there is nothing piped to read). */
+export function stdinIsTerminal(): boolean {
+  return nodeProcess.stdin.isTTY === true;
+}
+
+/** Reads all of stdin as UTF-8 text. */
+export async function readStdin(): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of nodeProcess.stdin) chunks.push(typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
+  const total = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    total.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return new TextDecoder().decode(total);
+}
+
+/** Writes to stdout and resolves once it is flushed. */
+export function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve) => nodeProcess.stdout.write(text, () => resolve()));
+}
+
+/** Writes to stderr and resolves once it is flushed. */
+export function writeStderr(text: string): Promise<void> {
+  return new Promise((resolve) => nodeProcess.stderr.write(text, () => resolve()));
+}
+
+/** Ends the process with `code`. Needed because the index engine can keep a process alive. */
+export function exit(code: number): never {
+  nodeProcess.exit(code);
+}
+
+/** True when this process is a process id that is alive. */
+export function pid(): number {
+  return nodeProcess.pid;
+}

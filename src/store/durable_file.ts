@@ -1,0 +1,56 @@
+/**
+ * Durable file writes: appends that are on disk when they return, and whole-file
+ * replacement that is atomic (temp file, fsync, rename, fsync of the folder).
+ *
+ * @module
+ */
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+/** Appends `text` to `path` and fsyncs it before returning. Returns the bytes written. */
+export function appendDurably(path: string, text: string): number {
+  const bytes = new TextEncoder().encode(text);
+  const fd = openSync(path, "a");
+  try {
+    // One write call: an O_APPEND write is never interleaved with another process's.
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    fsyncSync(fd);
+    return bytes.length;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Replaces (or creates) `path` with `data` atomically: readers see the old file or the new one. */
+export function writeAtomically(path: string, data: string | Uint8Array): void {
+  const temp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
+  const fd = openSync(temp, "wx");
+  try {
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  renameSync(temp, path);
+  syncFolder(dirname(path));
+}
+
+/** Fsyncs a folder so a rename or a new entry in it survives a crash. */
+export function syncFolder(path: string): void {
+  try {
+    const fd = openSync(path, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some platforms cannot open or fsync folders; the data itself was fsynced.
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Reading logs from disk: whole, or just the head (frontmatter) and the tail
+ * (last turn heading) that an append needs.
+ *
+ * @module
+ */
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { basename } from "node:path";
+import { parseLog, type ParsedLog } from "../format/parse_log.ts";
+import { turnHeadingAt } from "../format/_lines.ts";
+import type { LogMeta } from "../model/log.ts";
+
+const PEEK_BYTES = 64 * 1024;
+
+/** Reads and parses a whole log. `size` limits the read to the bytes known to hold whole events. */
+export function readLog(path: string, fallback: Pick<LogMeta, "session_id" | "type" | "started">, size?: number): ParsedLog {
+  const bytes = readFileSync(path);
+  const text = new TextDecoder().decode(size === undefined ? bytes : bytes.subarray(0, size));
+  return parseLog(text, { file: path, fallback });
+}
+
+/** Parses only the start of a log: enough for its frontmatter and heading. */
+export function readLogHead(path: string, fallback: Pick<LogMeta, "session_id" | "type" | "started">): ParsedLog {
+  return parseLog(readRange(path, 0, PEEK_BYTES), { file: path, fallback });
+}
+
+/** The timestamp of the last `## <timestamp>` heading near the end of a log, or null. */
+export function lastTurnAt(path: string): string | null {
+  const size = statSync(path).size;
+  const lines = readRange(path, Math.max(0, size - PEEK_BYTES), PEEK_BYTES).split("\n");
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const at = turnHeadingAt(lines[i].replace(/\r$/, ""));
+    if (at !== undefined) return at;
+  }
+  return null;
+}
+
+function readRange(path: string, start: number, length: number): string {
+  const fd = openSync(path, "r");
+  try {
+    const buffer = new Uint8Array(length);
+    const read = readSync(fd, buffer, 0, length, start);
+    // A cut in the middle of a UTF-8 sequence only garbles the cut line, which is not used whole.
+    return new TextDecoder().decode(buffer.subarray(0, read));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The log's file name, for messages. */
+export function logName(path: string): string {
+  return basename(path);
+}

@@ -1,0 +1,339 @@
+/**
+ * The markdown store: `.crucible/sessions/<id>/` folders of logs and artifacts.
+ * Every write happens under the session's lock and is durable when it returns.
+ *
+ * @module
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { renderEvents, renderLogHeader } from "../format/render_log.ts";
+import { setFrontmatterKey } from "../format/frontmatter.ts";
+import type { NewEvent, SessionEvent } from "../model/event.ts";
+import { FileNotFoundError, InvalidInputError, SessionNotFoundError, SessionStateError } from "../model/errors.ts";
+import type { Log, LogMeta, ParseWarning } from "../model/log.ts";
+import { assertSessionId, newSessionId, typeOfSessionId } from "../model/session_id.ts";
+import { defaultHeading, type SessionType } from "../model/session_type.ts";
+import { formatTimestamp, timestampMs } from "../model/timestamp.ts";
+import { appendDurably, syncFolder, writeAtomically } from "./durable_file.ts";
+import { isLogFileName, logFileName, sortLogNames } from "./log_names.ts";
+import { lastTurnAt, readLog, readLogHead } from "./log_reader.ts";
+import { type HeldSessionLock, withSessionLock } from "./session_lock.ts";
+
+/** A new turn heading starts with each user event, or when the last one is older than this. */
+const TURN_GAP_MS = 60_000;
+
+/** Options of {@linkcode SessionStore}. */
+export interface SessionStoreOptions {
+  /** The `.crucible` folder. */
+  root: string;
+  /** How long to wait for a session's lock (default 10 s). */
+  lockTimeoutMs?: number;
+  /** The clock (tests pass their own). */
+  now?: () => Date;
+}
+
+/** Options for a new session. */
+export interface CreateSessionOptions {
+  type: SessionType;
+  title?: string;
+  tags?: string[];
+  /** Extra frontmatter keys (e.g. from plugins). */
+  extra?: Record<string, unknown>;
+}
+
+/** Where a write landed: the session, the log file, and the turn time the events carry. */
+export interface WriteReceipt {
+  id: string;
+  file: string;
+  at: string;
+}
+
+/** An event as read back, with the log file it is in. */
+export interface StoredEvent extends SessionEvent {
+  file: string;
+}
+
+/** One log of a session, parsed. */
+export interface StoredLog {
+  file: string;
+  log: Log;
+  /** The file's size and modification time when it was read. */
+  size: number;
+  mtimeMs: number;
+  /** What was not understood in it. */
+  warnings: ParseWarning[];
+}
+
+/** A whole session as read from disk. */
+export interface StoredSession {
+  id: string;
+  dir: string;
+  type: string;
+  title: string | null;
+  started: string;
+  ended: string | null;
+  logs: StoredLog[];
+  events: StoredEvent[];
+  /** Time of the newest event, or of the newest log's mtime when there are no events. */
+  lastActivity: string;
+  warnings: ParseWarning[];
+}
+
+/**
+ * Sessions as markdown folders.
+ *
+ * @example
+ * ```ts ignore
+ * import { SessionStore } from "./session_store.ts";
+ * const store = new SessionStore({ root: "/tmp/example/.crucible" });
+ * const { id } = await store.create({ type: "chat", title: "Example" });
+ * await store.append(id, [{ role: "user", content: "Hello" }]);
+ * ```
+ */
+export class SessionStore {
+  readonly root: string;
+  readonly sessionsDir: string;
+  readonly #lockTimeoutMs: number;
+  readonly #now: () => Date;
+
+  constructor(options: SessionStoreOptions) {
+    this.root = options.root;
+    this.sessionsDir = join(options.root, "sessions");
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** The folder of a session (checked to be a safe id, not to exist). */
+  sessionDir(id: string): string {
+    assertSessionId(id);
+    return join(this.sessionsDir, id);
+  }
+
+  /** Creates a session with its first log; the folder appears whole or not at all. */
+  create(options: CreateSessionOptions): WriteReceipt & { dir: string } {
+    mkdirSync(this.sessionsDir, { recursive: true });
+    const now = this.#now();
+    const started = formatTimestamp(now);
+    for (let attempt = 0;; attempt++) {
+      const id = newSessionId(options.type, now);
+      const dir = join(this.sessionsDir, id);
+      if (existsSync(dir)) continue;
+      const staging = join(this.sessionsDir, `.new-${id}`);
+      mkdirSync(staging, { recursive: true });
+      const name = logFileName(now, []);
+      const meta: LogMeta = {
+        session_id: id,
+        type: options.type,
+        started,
+        continued_from: null,
+        extra: options.extra ?? {},
+      };
+      if (options.title !== undefined) meta.title = options.title;
+      if (options.tags !== undefined && options.tags.length > 0) meta.tags = options.tags;
+      writeAtomically(join(staging, name), renderLogHeader({ meta, heading: options.title ?? defaultHeading(options.type) }));
+      try {
+        renameSync(staging, dir);
+      } catch (error) {
+        rmSync(staging, { recursive: true, force: true });
+        if (attempt < 5) continue;
+        throw error;
+      }
+      syncFolder(this.sessionsDir);
+      return { id, dir, file: join(dir, name), at: started };
+    }
+  }
+
+  /** Appends events to the session's current log. They are on disk when this returns. */
+  async append(id: string, events: readonly NewEvent[]): Promise<WriteReceipt & { events: SessionEvent[] }> {
+    const dir = this.#existingDir(id);
+    return this.#exclusive(dir, id, (lock) => {
+      const file = this.#currentLog(dir);
+      const head = readLogHead(file, this.#fallback(id, file));
+      if (head.log.meta.ended !== undefined) {
+        throw new SessionStateError(`session ${JSON.stringify(id)} ended at ${head.log.meta.ended}; nothing more can be appended`);
+      }
+      const previousAt = lastTurnAt(file);
+      const at = this.#turnTime(previousAt, events[0]?.role);
+      const written: SessionEvent[] = events.map((event) => ({ ...event, at }));
+      const size = statSync(file).size;
+      lock.beginAppend(basename(file), size);
+      appendDurably(file, renderEvents(written, previousAt));
+      lock.endAppend();
+      return { id, file, at, events: written };
+    });
+  }
+
+  /** Starts a continuation log whose context line carries `summary`. Returns the new log. */
+  async compact(id: string, summary: string): Promise<WriteReceipt> {
+    const dir = this.#existingDir(id);
+    return this.#exclusive(dir, id, () => {
+      const names = this.#logNames(dir);
+      const previous = names.at(-1)!;
+      const head = readLogHead(join(dir, previous), this.#fallback(id, join(dir, previous)));
+      if (head.log.meta.ended !== undefined) throw new SessionStateError(`session ${JSON.stringify(id)} has ended; it cannot be compacted`);
+      const now = this.#now();
+      const name = logFileName(now, names);
+      const first = names.length === 1 ? head : readLogHead(join(dir, names[0]), this.#fallback(id, join(dir, names[0])));
+      const title = first.log.meta.title;
+      const meta: LogMeta = {
+        session_id: `${id}-${names.length + 1}`,
+        type: head.log.meta.type,
+        started: formatTimestamp(now),
+        continued_from: previous,
+        extra: {},
+      };
+      if (title !== undefined) meta.title = title;
+      const heading = `${title ?? defaultHeading(meta.type)} (continued)`;
+      writeAtomically(join(dir, name), renderLogHeader({ meta, heading, context: summary }));
+      return { id, file: join(dir, name), at: meta.started };
+    });
+  }
+
+  /** Copies a file into the session's `artifacts/` and links it from the log. */
+  async attach(id: string, source: string, name?: string): Promise<WriteReceipt & { artifact: string }> {
+    const dir = this.#existingDir(id);
+    if (!existsSync(source) || !statSync(source).isFile()) throw new FileNotFoundError(source, "file to attach");
+    const wanted = name ?? basename(source);
+    if (!/^[^/\\\0]+$/.test(wanted) || wanted === "." || wanted === ".." || wanted.startsWith(".")) {
+      throw new InvalidInputError("artifact name", wanted, "a file name without '/', '\\' or a leading '.'");
+    }
+    const artifacts = join(dir, "artifacts");
+    mkdirSync(artifacts, { recursive: true });
+    const finalName = uniqueName(wanted, (candidate) => existsSync(join(artifacts, candidate)));
+    const staging = join(artifacts, `.${finalName}.${crypto.randomUUID().slice(0, 8)}.tmp`);
+    copyFileSync(source, staging);
+    renameSync(staging, join(artifacts, finalName));
+    syncFolder(artifacts);
+    try {
+      const receipt = await this.append(id, [{ role: "note", content: `Attached [[artifacts/${finalName}]]` }]);
+      return { id, file: receipt.file, at: receipt.at, artifact: join(artifacts, finalName) };
+    } catch (error) {
+      rmSync(join(artifacts, finalName), { force: true });
+      throw error;
+    }
+  }
+
+  /** Marks the session ended (`ended:` in the current log's frontmatter). Ending twice keeps the first time. */
+  async end(id: string): Promise<WriteReceipt & { alreadyEnded: boolean }> {
+    const dir = this.#existingDir(id);
+    return this.#exclusive(dir, id, () => {
+      const file = this.#currentLog(dir);
+      const parsed = readLog(file, this.#fallback(id, file));
+      if (parsed.log.meta.ended !== undefined) return { id, file, at: parsed.log.meta.ended, alreadyEnded: true };
+      if (parsed.frontmatterBroken) {
+        throw new SessionStateError(`cannot mark ${file} ended: its frontmatter is not valid YAML (fix it by hand first)`);
+      }
+      // A CRLF file is rewritten with LF endings: a mix would read differently.
+      const text = readFileSync(file, "utf8").replace(/\r\n/g, "\n");
+      const close = text.indexOf("\n---", 3);
+      const ended = formatTimestamp(this.#now());
+      const yaml = setFrontmatterKey(text.slice(4, close + 1), "ended", ended);
+      writeAtomically(file, `---\n${yaml}${text.slice(close + 1)}`);
+      return { id, file, at: ended, alreadyEnded: false };
+    });
+  }
+
+  /** Reads a whole session: every log, every event. */
+  async read(id: string): Promise<StoredSession> {
+    const dir = this.#existingDir(id);
+    return withSessionLock(dir, { exclusive: false, timeoutMs: this.#lockTimeoutMs, what: `the lock of session ${id}` }, (lock) => {
+      const logs = this.#logNames(dir).map((name) => {
+        const file = join(dir, name);
+        const stat = statSync(file);
+        const committed = lock.committedSize(name);
+        const parsed = readLog(file, this.#fallback(id, file), committed);
+        return { file, log: parsed.log, size: committed ?? stat.size, mtimeMs: stat.mtimeMs, warnings: parsed.warnings };
+      });
+      return summarize(id, dir, logs);
+    });
+  }
+
+  /** Ids of all sessions, oldest first by id. */
+  ids(): string[] {
+    if (!existsSync(this.sessionsDir)) return [];
+    return readdirSync(this.sessionsDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith("."))
+      .map((entry) => entry.name)
+      .sort();
+  }
+
+  /** True when a session with this id exists. */
+  has(id: string): boolean {
+    return existsSync(this.sessionDir(id));
+  }
+
+  /** Absolute paths of a session's logs, oldest first. */
+  logFiles(id: string): string[] {
+    const dir = this.#existingDir(id);
+    return this.#logNames(dir).map((name) => join(dir, name));
+  }
+
+  #existingDir(id: string): string {
+    const dir = this.sessionDir(id);
+    if (!existsSync(dir)) throw new SessionNotFoundError(id, this.sessionsDir);
+    return dir;
+  }
+
+  #exclusive<T>(dir: string, id: string, work: (lock: HeldSessionLock) => T): Promise<T> {
+    return withSessionLock(dir, { exclusive: true, timeoutMs: this.#lockTimeoutMs, what: `the lock of session ${id}` }, work);
+  }
+
+  #logNames(dir: string): string[] {
+    const names = sortLogNames(readdirSync(dir).filter(isLogFileName));
+    if (names.length === 0) throw new SessionStateError(`session folder ${dir} holds no log (*.md) file`);
+    return names;
+  }
+
+  #currentLog(dir: string): string {
+    return join(dir, this.#logNames(dir).at(-1)!);
+  }
+
+  #fallback(id: string, file: string): Pick<LogMeta, "session_id" | "type" | "started"> {
+    return { session_id: id, type: typeOfSessionId(id), started: formatTimestamp(statSync(file).mtime) };
+  }
+
+  /** The turn time for new events: a new turn for a user, after a pause, or in a log without turns. */
+  #turnTime(previousAt: string | null, firstRole: string | undefined): string {
+    const now = this.#now();
+    if (previousAt === null || firstRole === "user") return formatTimestamp(now);
+    const previousMs = timestampMs(previousAt);
+    if (Number.isNaN(previousMs) || now.getTime() - previousMs > TURN_GAP_MS || now.getTime() < previousMs) {
+      return formatTimestamp(now);
+    }
+    return previousAt;
+  }
+}
+
+/** `name`, or `name-2.ext`, `name-3.ext`… when taken. */
+function uniqueName(name: string, taken: (candidate: string) => boolean): string {
+  if (!taken(name)) return name;
+  const dot = name.lastIndexOf(".");
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
+  for (let n = 2;; n++) if (!taken(`${stem}-${n}${ext}`)) return `${stem}-${n}${ext}`;
+}
+
+function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
+  const first = logs[0].log;
+  const last = logs.at(-1)!.log;
+  const events = logs.flatMap(({ file, log }) => log.events.map((event) => ({ ...event, file })));
+  let newestMs = -Infinity;
+  let newest = "";
+  for (const event of events) {
+    const ms = timestampMs(event.at);
+    if (ms > newestMs) [newestMs, newest] = [ms, event.at];
+  }
+  if (newest === "") newest = formatTimestamp(new Date(Math.max(...logs.map((l) => l.mtimeMs))));
+  const title = first.meta.title ?? (first.heading !== "" && first.heading !== defaultHeading(first.meta.type) ? first.heading : null);
+  return {
+    id,
+    dir,
+    type: first.meta.type,
+    title,
+    started: first.meta.started,
+    ended: last.meta.ended ?? null,
+    logs,
+    events,
+    lastActivity: newest,
+    warnings: logs.flatMap((l) => l.warnings),
+  };
+}
