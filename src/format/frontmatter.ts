@@ -65,13 +65,21 @@ export function parseFrontmatter(yamlText: string, fallback: Pick<LogMeta, "sess
 }
 
 /**
- * Sets one key of a frontmatter block in place, keeping the user's comments and
- * layout. Returns the new YAML text.
+ * Sets a top-level key of frontmatter YAML to a plain scalar (a timestamp, a
+ * word) by editing only that line, so the rest of what the user wrote stays
+ * byte for byte. Returns the new YAML text.
+ *
+ * @example
+ * ```ts
+ * import { setFrontmatterScalar } from "./frontmatter.ts";
+ * console.assert(setFrontmatterScalar("a: 1\n", "ended", "2024-01-15T10:30:00Z") === "a: 1\nended: 2024-01-15T10:30:00Z\n");
+ * ```
  */
-export function setFrontmatterKey(yamlText: string, key: string, value: unknown): string {
-  const document = parseDocument(yamlText);
-  document.set(key, value);
-  return document.toString({ lineWidth: 0 });
+export function setFrontmatterScalar(yamlText: string, key: string, value: string): string {
+  const line = `${key}: ${value}`;
+  const pattern = new RegExp(`^${key}:[^\n]*$`, "m");
+  if (pattern.test(yamlText)) return yamlText.replace(pattern, line);
+  return `${yamlText}${yamlText === "" || yamlText.endsWith("\n") ? "" : "\n"}${line}\n`;
 }
 
 function textOr(value: unknown, fallback: string): string {

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { Role } from "./role.ts";
+import { InvalidInputError } from "./errors.ts";
+import { isRole, type Role, ROLES } from "./role.ts";
 
 /** JSON arguments of a tool call: always an object. */
 export type ToolArgs = Record<string, unknown>;
@@ -29,4 +30,37 @@ export interface NewEvent {
   content: string;
   tool?: string;
   args?: ToolArgs;
+}
+
+/** A tool name as it can stand in a `[Tool: name …]` line. */
+const TOOL_NAME = /^[^\s[\]]{1,200}$/;
+
+/**
+ * Checks an event before it is written and returns it with its text made
+ * well-formed Unicode (a lone surrogate cannot be stored as UTF-8).
+ *
+ * @example
+ * ```ts
+ * import { validateNewEvent } from "./event.ts";
+ * const event = validateNewEvent({ role: "tool", tool: "grep", args: { q: "x" }, content: "3 hits" });
+ * console.assert(event.tool === "grep");
+ * ```
+ */
+export function validateNewEvent(event: NewEvent): NewEvent {
+  if (!isRole(event.role)) throw new InvalidInputError("role", String(event.role), `one of ${ROLES.join(", ")}`);
+  if (typeof event.content !== "string") throw new InvalidInputError("content", String(event.content), "text");
+  const content = event.content.toWellFormed();
+  if (event.role !== "tool") {
+    if (event.tool !== undefined || event.args !== undefined) {
+      throw new InvalidInputError("event", event.role, "tool and args only on a tool event");
+    }
+    return { role: event.role, content };
+  }
+  const tool = event.tool ?? "";
+  if (!TOOL_NAME.test(tool)) throw new InvalidInputError("tool name", tool, "a name without spaces or brackets");
+  const args = event.args ?? {};
+  if (typeof args !== "object" || args === null || Array.isArray(args)) {
+    throw new InvalidInputError("tool args", JSON.stringify(args), "a JSON object");
+  }
+  return { role: "tool", tool, args: JSON.parse(JSON.stringify(args).toWellFormed()), content };
 }

@@ -75,3 +75,17 @@ export function exit(code: number): never {
 export function pid(): number {
   return nodeProcess.pid;
 }
+
+interface DenoExecPath {
+  execPath(): string;
+}
+
+/**
+ * The command line that runs the TypeScript file `script` with the runtime this
+ * process runs on (`deno run -A script` or `bun script`).
+ */
+export function scriptCommand(script: string): string[] {
+  const deno = (globalThis as { Deno?: DenoExecPath }).Deno;
+  if (deno) return [deno.execPath(), "run", "-A", "--quiet", script];
+  return [nodeProcess.execPath, script];
+}

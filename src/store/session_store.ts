@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
-import { setFrontmatterKey } from "../format/frontmatter.ts";
+import { setFrontmatterScalar } from "../format/frontmatter.ts";
 import type { NewEvent, SessionEvent } from "../model/event.ts";
 import { FileNotFoundError, InvalidInputError, SessionNotFoundError, SessionStateError } from "../model/errors.ts";
 import type { Log, LogMeta, ParseWarning } from "../model/log.ts";
@@ -227,7 +227,7 @@ export class SessionStore {
       const text = readFileSync(file, "utf8").replace(/\r\n/g, "\n");
       const close = text.indexOf("\n---", 3);
       const ended = formatTimestamp(this.#now());
-      const yaml = setFrontmatterKey(text.slice(4, close + 1), "ended", ended);
+      const yaml = setFrontmatterScalar(text.slice(4, close + 1), "ended", ended);
       writeAtomically(file, `---\n${yaml}${text.slice(close + 1)}`);
       return { id, file, at: ended, alreadyEnded: false };
     });

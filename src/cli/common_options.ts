@@ -1,0 +1,59 @@
+/**
+ * Options every command takes, and how a command opens the store from them.
+ *
+ * @module
+ */
+import { type Command, Option } from "commander";
+import { Crucible, type SessionFilters } from "../core/crucible.ts";
+import { InvalidInputError } from "../model/errors.ts";
+import { parseDateFilter } from "../model/time_filter.ts";
+
+/** The options every command has. */
+export interface CommonOptions {
+  dir?: string;
+  json?: boolean;
+}
+
+/** Adds `--dir` and `--json` to a command. */
+export function withCommonOptions(command: Command): Command {
+  return command
+    .option("--dir <path>", "the .crucible folder (default: $CRU_DIR, the nearest .crucible/, or ~/.crucible)")
+    .option("--json", "print one JSON document on stdout");
+}
+
+/** Opens the store a command's options point at. */
+export function openStore(options: CommonOptions): Crucible {
+  return Crucible.open({ dir: options.dir });
+}
+
+/** `--type`, `--since`, `--until`, `--limit` for list and search. */
+export function withFilterOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--type <type>", "only sessions of this type").choices(["chat", "agent", "workflow", "plugin"]))
+    .option("--since <date>", "only activity at or after: 2024-01-15, an ISO timestamp, or 7d / 12h ago")
+    .option("--until <date>", "only activity at or before: same forms as --since")
+    .option("--limit <n>", "at most this many results");
+}
+
+/** The filter options as typed on the command line. */
+export interface FilterOptions {
+  type?: string;
+  since?: string;
+  until?: string;
+  limit?: string;
+}
+
+/** Reads the filter options, naming the first one that is malformed. */
+export function readFilters(options: FilterOptions): SessionFilters {
+  const filters: SessionFilters = {};
+  if (options.type !== undefined) filters.type = options.type;
+  if (options.since !== undefined) filters.since = parseDateFilter(options.since, "--since");
+  if (options.until !== undefined) filters.until = parseDateFilter(options.until, "--until");
+  if (options.limit !== undefined) {
+    if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1) {
+      throw new InvalidInputError("--limit", options.limit, "a whole number of 1 or more");
+    }
+    filters.limit = Number(options.limit);
+  }
+  return filters;
+}

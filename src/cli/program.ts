@@ -1,0 +1,44 @@
+/**
+ * The `cru` command tree.
+ *
+ * @module
+ */
+import { Command } from "commander";
+import { registerCompletions } from "./commands/completions.ts";
+import { registerSessionAppend } from "./commands/session_append.ts";
+import { registerSessionAttach } from "./commands/session_attach.ts";
+import { registerSessionCompact } from "./commands/session_compact.ts";
+import { registerSessionEnd } from "./commands/session_end.ts";
+import { registerSessionList } from "./commands/session_list.ts";
+import { registerSessionNew } from "./commands/session_new.ts";
+import { registerSessionShow } from "./commands/session_show.ts";
+import type { OutputSink } from "./output.ts";
+import { VERSION } from "./version.ts";
+
+/** Builds the command tree; commands put their output in `sink`. */
+export function buildProgram(sink: OutputSink, write: { out: (s: string) => void; err: (s: string) => void }): Command {
+  const program = new Command("cru")
+    .description("record sessions as markdown, with a SurrealDB index beside them")
+    .version(VERSION, "-V, --version", "print the version")
+    .showSuggestionAfterError(true);
+  const session = program.command("session").description("create, append to, read and list sessions");
+  registerSessionNew(session, sink);
+  registerSessionAppend(session, sink);
+  registerSessionCompact(session, sink);
+  registerSessionAttach(session, sink);
+  registerSessionEnd(session, sink);
+  registerSessionList(session, sink);
+  registerSessionShow(session, sink);
+  registerCompletions(program, sink);
+  const configure = (command: Command) => {
+    command.exitOverride().configureOutput({
+      writeOut: write.out,
+      writeErr: write.err,
+      // One shape for every error line: "cru: …".
+      outputError: (text, print) => print(text.replace(/^error: /, "cru: ")),
+    });
+    command.commands.forEach(configure);
+  };
+  configure(program);
+  return program;
+}

@@ -1,0 +1,4 @@
+/** The version `cru --version` prints: the package's. */
+import packageJson from "../../package.json" with { type: "json" };
+
+export const VERSION: string = packageJson.version;

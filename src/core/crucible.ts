@@ -1,0 +1,183 @@
+/**
+ * The facade the CLI and the library use: one store, its sessions, and (later)
+ * the index and hooks wired in.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { validateNewEvent, type NewEvent } from "../model/event.ts";
+import { InvalidInputError } from "../model/errors.ts";
+import type { ParseWarning } from "../model/log.ts";
+import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
+import { timestampMs } from "../model/timestamp.ts";
+import { type CreateSessionOptions, SessionStore, type StoredEvent, type WriteReceipt } from "../store/session_store.ts";
+import { findStoreDir } from "../store/store_location.ts";
+import { cwd, env, home } from "../runtime/process.ts";
+
+/** Options of {@linkcode Crucible.open}. */
+export interface OpenOptions {
+  /** The `.crucible` folder; by default `CRU_DIR`, the nearest `.crucible/`, or `~/.crucible`. */
+  dir?: string;
+  /** Where the search for the nearest `.crucible/` starts (default: the current folder). */
+  cwd?: string;
+  /** How long to wait for a session's lock (default 10 s). */
+  lockTimeoutMs?: number;
+  /** The clock (tests pass their own). */
+  now?: () => Date;
+}
+
+/** A session as `show` presents it. */
+export interface SessionView {
+  id: string;
+  type: string;
+  title: string | null;
+  started: string;
+  ended: string | null;
+  last_activity: string;
+  files: string[];
+  events: StoredEvent[];
+  warnings: ParseWarning[];
+}
+
+/** One row of `list`. */
+export interface SessionListing {
+  id: string;
+  type: string;
+  title: string | null;
+  started: string;
+  last_activity: string;
+  events: number;
+  ended: string | null;
+}
+
+/** Filters of `list` (and later `search`); times are ms since the epoch. */
+export interface SessionFilters {
+  type?: string;
+  since?: number;
+  until?: number;
+  limit?: number;
+}
+
+/** Options of {@linkcode Crucible.newSession}. */
+export interface NewSessionOptions {
+  type?: SessionType | string;
+  title?: string;
+  tags?: string[];
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * A cru store: create sessions, append events, read and list them.
+ *
+ * @example
+ * ```ts ignore
+ * import { Crucible } from "./crucible.ts";
+ * const cru = Crucible.open({ dir: "/tmp/example/.crucible" });
+ * const { id } = await cru.newSession({ type: "chat", title: "Example" });
+ * await cru.append(id, { role: "user", content: "Hello" });
+ * console.log((await cru.show(id)).events);
+ * ```
+ */
+export class Crucible {
+  readonly root: string;
+  readonly #store: SessionStore;
+
+  private constructor(root: string, store: SessionStore) {
+    this.root = root;
+    this.#store = store;
+  }
+
+  /** Opens the store (it is created on first write). */
+  static open(options: OpenOptions = {}): Crucible {
+    const root = findStoreDir({ dir: options.dir, envDir: env("CRU_DIR"), cwd: options.cwd ?? cwd(), home: home() });
+    return new Crucible(root, new SessionStore({ root, lockTimeoutMs: options.lockTimeoutMs, now: options.now }));
+  }
+
+  /** Creates a session and returns its id, folder and first log. */
+  newSession(options: NewSessionOptions = {}): Promise<WriteReceipt & { dir: string }> {
+    const type = options.type ?? "chat";
+    if (!isSessionType(type)) throw new InvalidInputError("session type", type, `one of ${SESSION_TYPES.join(", ")}`);
+    if (options.title !== undefined && options.title.trim() === "") throw new InvalidInputError("title", options.title, "some text");
+    for (const tag of options.tags ?? []) {
+      if (!/^[^\s,]+$/.test(tag)) throw new InvalidInputError("tag", tag, "a word without spaces or commas");
+    }
+    const create: CreateSessionOptions = { type, title: options.title, tags: options.tags, extra: options.extra };
+    return Promise.resolve(this.#store.create(create));
+  }
+
+  /** Appends one or more events; they are durable when the promise resolves. */
+  async append(id: string, events: NewEvent | readonly NewEvent[]): Promise<WriteReceipt> {
+    const list = (Array.isArray(events) ? events : [events]) as readonly NewEvent[];
+    if (list.length === 0) throw new InvalidInputError("events", "[]", "at least one event");
+    const valid = list.map(validateNewEvent);
+    const { id: written, file, at } = await this.#store.append(id, valid);
+    return { id: written, file, at };
+  }
+
+  /** Starts a continuation log after compaction; `summary` is the context it carries. */
+  compact(id: string, summary: string): Promise<WriteReceipt> {
+    if (summary.trim() === "") return Promise.reject(new InvalidInputError("--summary", summary, "some text"));
+    return this.#store.compact(id, summary);
+  }
+
+  /** Copies `file` into the session's artifacts and links it from the log. */
+  attach(id: string, file: string, options: { name?: string } = {}): Promise<WriteReceipt & { artifact: string }> {
+    return this.#store.attach(id, file, options.name);
+  }
+
+  /** Marks a session ended. */
+  end(id: string): Promise<WriteReceipt & { alreadyEnded: boolean }> {
+    return this.#store.end(id);
+  }
+
+  /** Reads a whole session. */
+  async show(id: string): Promise<SessionView> {
+    const session = await this.#store.read(id);
+    return {
+      id: session.id,
+      type: session.type,
+      title: session.title,
+      started: session.started,
+      ended: session.ended,
+      last_activity: session.lastActivity,
+      files: session.logs.map((log) => log.file),
+      events: session.events,
+      warnings: session.warnings,
+    };
+  }
+
+  /** The session's logs as they are on disk, one after the other. */
+  markdown(id: string): string {
+    return this.#store.logFiles(id).map((file) => readFileSync(file, "utf8")).join("\n");
+  }
+
+  /** Sessions matching the filters, newest activity first. */
+  async list(filters: SessionFilters = {}): Promise<{ sessions: SessionListing[]; warnings: ParseWarning[] }> {
+    const sessions: SessionListing[] = [];
+    const warnings: ParseWarning[] = [];
+    for (const id of this.#store.ids()) {
+      let view: SessionView;
+      try {
+        view = await this.show(id);
+      } catch (error) {
+        warnings.push({ file: this.#store.sessionDir(id), line: 0, message: (error as Error).message });
+        continue;
+      }
+      const last = timestampMs(view.last_activity);
+      if (filters.type !== undefined && view.type !== filters.type) continue;
+      if (filters.since !== undefined && last < filters.since) continue;
+      if (filters.until !== undefined && last > filters.until) continue;
+      sessions.push({
+        id: view.id,
+        type: view.type,
+        title: view.title,
+        started: view.started,
+        last_activity: view.last_activity,
+        events: view.events.length,
+        ended: view.ended,
+      });
+    }
+    sessions.sort((a, b) => timestampMs(b.last_activity) - timestampMs(a.last_activity) || (a.id < b.id ? 1 : -1));
+    return { sessions: filters.limit === undefined ? sessions : sessions.slice(0, filters.limit), warnings };
+  }
+}
