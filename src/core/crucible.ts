@@ -6,13 +6,14 @@
  */
 import { readFileSync } from "node:fs";
 import { validateNewEvent, type NewEvent } from "../model/event.ts";
-import { InvalidInputError } from "../model/errors.ts";
+import { InvalidInputError, SessionNotFoundError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
 import { timestampMs } from "../model/timestamp.ts";
 import { type CreateSessionOptions, SessionStore, type StoredEvent, type WriteReceipt } from "../store/session_store.ts";
 import { findStoreDir } from "../store/store_location.ts";
 import { cwd, env, home } from "../runtime/process.ts";
+import { SessionHandle } from "./session_handle.ts";
 
 /** Options of {@linkcode Crucible.open}. */
 export interface OpenOptions {
@@ -94,7 +95,7 @@ export class Crucible {
   }
 
   /** Creates a session and returns its id, folder and first log. */
-  newSession(options: NewSessionOptions = {}): Promise<WriteReceipt & { dir: string }> {
+  async newSession(options: NewSessionOptions = {}): Promise<WriteReceipt & { dir: string }> {
     const type = options.type ?? "chat";
     if (!isSessionType(type)) throw new InvalidInputError("session type", type, `one of ${SESSION_TYPES.join(", ")}`);
     if (options.title !== undefined && options.title.trim() === "") throw new InvalidInputError("title", options.title, "some text");
@@ -102,7 +103,19 @@ export class Crucible {
       if (!/^[^\s,]+$/.test(tag)) throw new InvalidInputError("tag", tag, "a word without spaces or commas");
     }
     const create: CreateSessionOptions = { type, title: options.title, tags: options.tags, extra: options.extra };
-    return Promise.resolve(this.#store.create(create));
+    return this.#store.create(create);
+  }
+
+  /** Creates a session and returns a handle on it. */
+  async openSession(options: NewSessionOptions = {}): Promise<SessionHandle> {
+    const { id } = await this.newSession(options);
+    return new SessionHandle(this, id);
+  }
+
+  /** A handle on an existing session (fails with SessionNotFoundError when there is none). */
+  session(id: string): SessionHandle {
+    if (!this.#store.has(id)) throw new SessionNotFoundError(id, this.#store.sessionsDir);
+    return new SessionHandle(this, id);
   }
 
   /** Appends one or more events; they are durable when the promise resolves. */
@@ -115,8 +128,8 @@ export class Crucible {
   }
 
   /** Starts a continuation log after compaction; `summary` is the context it carries. */
-  compact(id: string, summary: string): Promise<WriteReceipt> {
-    if (summary.trim() === "") return Promise.reject(new InvalidInputError("--summary", summary, "some text"));
+  async compact(id: string, summary: string): Promise<WriteReceipt> {
+    if (summary.trim() === "") throw new InvalidInputError("--summary", summary, "some text");
     return this.#store.compact(id, summary);
   }
 

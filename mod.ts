@@ -1,0 +1,60 @@
+/**
+ * cru: sessions recorded as plain markdown, with an index beside them.
+ *
+ * Markdown is the truth: each session is a folder of logs under
+ * `.crucible/sessions/<id>/` that read like a conversation. This module is the
+ * library and plugin API; the `cru` binary is built on the same calls.
+ *
+ * @example
+ * ```ts ignore
+ * import { open } from "./mod.ts";
+ *
+ * const cru = open({ dir: ".crucible" });
+ * const session = await cru.openSession({ type: "chat", title: "Project Alpha" });
+ * await session.say("user", "Find all notes tagged #project");
+ * await session.tool("search_by_tags", { tags: ["project"] }, "Found 12 notes.");
+ * await session.say("assistant", "Here is the summary…");
+ * const { sessions } = await cru.list({ type: "chat" });
+ * ```
+ *
+ * @module
+ */
+import { Crucible, type OpenOptions } from "./src/core/crucible.ts";
+
+export { Crucible } from "./src/core/crucible.ts";
+export type { NewSessionOptions, OpenOptions, SessionFilters, SessionListing, SessionView } from "./src/core/crucible.ts";
+export { SessionHandle } from "./src/core/session_handle.ts";
+export type { StoredEvent, WriteReceipt } from "./src/store/session_store.ts";
+export type { NewEvent, SessionEvent, ToolArgs } from "./src/model/event.ts";
+export type { LabelledRole, Role } from "./src/model/role.ts";
+export { LABELLED_ROLES, ROLES } from "./src/model/role.ts";
+export type { SessionType } from "./src/model/session_type.ts";
+export { SESSION_TYPES } from "./src/model/session_type.ts";
+export type { Log, LogMeta, ParseWarning } from "./src/model/log.ts";
+export {
+  CruError,
+  FileNotFoundError,
+  InvalidInputError,
+  SessionNotFoundError,
+  SessionStateError,
+  WaitTimeoutError,
+} from "./src/model/errors.ts";
+export { parseLog } from "./src/format/parse_log.ts";
+export type { ParsedLog, ParseLogOptions } from "./src/format/parse_log.ts";
+export { renderLog } from "./src/format/render_log.ts";
+export { parseAge, parseDateFilter } from "./src/model/time_filter.ts";
+
+/**
+ * Opens a store: `options.dir`, else `CRU_DIR`, else the nearest `.crucible/`
+ * above the current folder, else `~/.crucible` (created on first write).
+ *
+ * @example
+ * ```ts ignore
+ * import { open } from "./mod.ts";
+ * const cru = open();
+ * console.log(cru.root);
+ * ```
+ */
+export function open(options: OpenOptions = {}): Crucible {
+  return Crucible.open(options);
+}
