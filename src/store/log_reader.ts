@@ -19,18 +19,27 @@ export function readLog(path: string, fallback: Pick<LogMeta, "session_id" | "ty
   return parseLog(text, { file: path, fallback });
 }
 
-/** Parses only the start of a log: enough for its frontmatter and heading. */
+/** Parses only the start of a log: its frontmatter, heading and compaction line. */
 export function readLogHead(path: string, fallback: Pick<LogMeta, "session_id" | "type" | "started">): ParsedLog {
-  return parseLog(readRange(path, 0, PEEK_BYTES), { file: path, fallback });
+  const head = readRange(path, 0, PEEK_BYTES);
+  // Stop before the first turn: the events there are not needed and parsing them costs.
+  const firstTurn = head.search(/\n## \d/);
+  return parseLog(firstTurn < 0 ? head : head.slice(0, firstTurn + 1), { file: path, fallback });
 }
 
-/** The timestamp of the last `## <timestamp>` heading near the end of a log, or null. */
-export function lastTurnAt(path: string): string | null {
-  const size = statSync(path).size;
-  const lines = readRange(path, Math.max(0, size - PEEK_BYTES), PEEK_BYTES).split("\n");
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const at = turnHeadingAt(lines[i].replace(/\r$/, ""));
-    if (at !== undefined) return at;
+/** The timestamp of the last `## <timestamp>` heading in the last 64 kB of a log, or null. */
+export function lastTurnAt(path: string, size: number = statSync(path).size): string | null {
+  for (const window of [4096, PEEK_BYTES]) {
+    const text = readRange(path, Math.max(0, size - window), window);
+    for (let end = text.length; end > 0;) {
+      const start = text.lastIndexOf("\n## ", end - 1);
+      if (start < 0) break;
+      const lineEnd = text.indexOf("\n", start + 1);
+      const at = turnHeadingAt(text.slice(start + 1, lineEnd < 0 ? undefined : lineEnd).replace(/\r$/, ""));
+      if (at !== undefined) return at;
+      end = start;
+    }
+    if (window >= size) break;
   }
   return null;
 }

@@ -95,6 +95,8 @@ export class SessionStore {
   readonly sessionsDir: string;
   readonly #lockTimeoutMs: number;
   readonly #now: () => Date;
+  /** What this process last wrote to each log: while size and inode match, the tail is known. */
+  readonly #tails = new Map<string, { size: number; ino: number; at: string }>();
 
   constructor(options: SessionStoreOptions) {
     this.root = options.root;
@@ -148,17 +150,24 @@ export class SessionStore {
     const dir = this.#existingDir(id);
     return this.#exclusive(dir, id, (lock) => {
       const file = this.#currentLog(dir);
-      const head = readLogHead(file, this.#fallback(id, file));
-      if (head.log.meta.ended !== undefined) {
-        throw new SessionStateError(`session ${JSON.stringify(id)} ended at ${head.log.meta.ended}; nothing more can be appended`);
+      const stat = statSync(file);
+      const known = this.#tails.get(file);
+      let previousAt: string | null;
+      if (known && known.size === stat.size && known.ino === stat.ino) {
+        previousAt = known.at; // this process wrote the tail and nobody changed the file since
+      } else {
+        const head = readLogHead(file, this.#fallback(id, file));
+        if (head.log.meta.ended !== undefined) {
+          throw new SessionStateError(`session ${JSON.stringify(id)} ended at ${head.log.meta.ended}; nothing more can be appended`);
+        }
+        previousAt = lastTurnAt(file, stat.size);
       }
-      const previousAt = lastTurnAt(file);
       const at = this.#turnTime(previousAt, events[0]?.role);
       const written: SessionEvent[] = events.map((event) => ({ ...event, at }));
-      const size = statSync(file).size;
-      lock.beginAppend(basename(file), size);
-      appendDurably(file, renderEvents(written, previousAt));
+      lock.beginAppend(basename(file), stat.size);
+      const added = appendDurably(file, renderEvents(written, previousAt));
       lock.endAppend();
+      this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
       return { id, file, at, events: written };
     });
   }
