@@ -11,6 +11,7 @@ import { parseDateFilter } from "../model/time_filter.ts";
 /** The options every command has. */
 export interface CommonOptions {
   dir?: string;
+  db?: string;
   json?: boolean;
 }
 
@@ -18,18 +19,21 @@ export interface CommonOptions {
 export function withCommonOptions(command: Command): Command {
   return command
     .option("--dir <path>", "the .crucible folder (default: $CRU_DIR, the nearest .crucible/, or ~/.crucible)")
+    .option("--db <url>", "a SurrealDB server for the index (ws://…, http://…); default: $CRU_DB_URL or embedded")
     .option("--json", "print one JSON document on stdout");
 }
 
 /** Opens the store a command's options point at. */
 export function openStore(options: CommonOptions): Crucible {
-  return Crucible.open({ dir: options.dir });
+  return Crucible.open({ dir: options.dir, db: options.db });
 }
 
 /** `--type`, `--since`, `--until`, `--limit` for list and search. */
 export function withFilterOptions(command: Command): Command {
   return command
-    .addOption(new Option("--type <type>", "only sessions of this type").choices(["chat", "agent", "workflow", "plugin"]))
+    .addOption(
+      new Option("--type <type>", "only sessions of this type").choices(["chat", "agent", "workflow", "plugin"]),
+    )
     .option("--since <date>", "only activity at or after: 2024-01-15, an ISO timestamp, or 7d / 12h ago")
     .option("--until <date>", "only activity at or before: same forms as --since")
     .option("--limit <n>", "at most this many results");

@@ -15,7 +15,9 @@ export const EXIT_FAILURE = 1;
 export function describeError(error: unknown): { code: number; message?: string } {
   if (error instanceof CommanderError) {
     // Commander printed its own message already.
-    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
+    if (
+      error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help"
+    ) {
       return { code: 0 };
     }
     return { code: error.exitCode === 0 ? 0 : EXIT_USAGE };

@@ -5,6 +5,7 @@
  * @module
  */
 import { commandArgs, exit, writeStderr, writeStdout } from "../runtime/process.ts";
+import { OWNER_COMMAND } from "../core/index_client.ts";
 import { describeError } from "./exit_code.ts";
 import { OutputSink } from "./output.ts";
 import { buildProgram } from "./program.ts";
@@ -26,11 +27,21 @@ export async function runCli(args: string[]): Promise<number> {
   const output = sink.output;
   if (code === 0 && output) {
     for (const warning of output.warnings ?? []) pendingErr += `${warning}\n`;
-    pendingOut += output.json ? `${JSON.stringify(output.data, null, 2)}\n` : output.text === "" ? "" : `${output.text}\n`;
+    pendingOut += output.json
+      ? `${JSON.stringify(output.data, null, 2)}\n`
+      : output.text === ""
+      ? ""
+      : `${output.text}\n`;
   }
   if (pendingErr !== "") await writeStderr(pendingErr);
   if (pendingOut !== "") await writeStdout(pendingOut);
   return code;
 }
 
-if (import.meta.main) exit(await runCli(commandArgs()));
+if (import.meta.main) {
+  const args = commandArgs();
+  // The compiled binary is also the index owner, started by cru itself (see core/index_client.ts).
+  // Loaded only there: the engine's native addon is large and no other command needs it.
+  const runOwner = async () => (await import("../core/index_owner_main.ts")).indexOwnerMain(args.slice(1));
+  exit(args[0] === OWNER_COMMAND ? await runOwner() : await runCli(args));
+}

@@ -11,6 +11,8 @@ import { registerSessionCompact } from "./commands/session_compact.ts";
 import { registerSessionEnd } from "./commands/session_end.ts";
 import { registerSessionList } from "./commands/session_list.ts";
 import { registerSessionNew } from "./commands/session_new.ts";
+import { registerSessionReindex } from "./commands/session_reindex.ts";
+import { registerSessionSearch } from "./commands/session_search.ts";
 import { registerSessionShow } from "./commands/session_show.ts";
 import type { OutputSink } from "./output.ts";
 import { VERSION } from "./version.ts";
@@ -29,6 +31,8 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   registerSessionEnd(session, sink);
   registerSessionList(session, sink);
   registerSessionShow(session, sink);
+  registerSessionSearch(session, sink);
+  registerSessionReindex(session, sink);
   registerCompletions(program, sink);
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({

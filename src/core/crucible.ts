@@ -5,14 +5,23 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { validateNewEvent, type NewEvent } from "../model/event.ts";
+import { type NewEvent, validateNewEvent } from "../model/event.ts";
 import { InvalidInputError, SessionNotFoundError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
 import { timestampMs } from "../model/timestamp.ts";
-import { type CreateSessionOptions, SessionStore, type StoredEvent, type WriteReceipt } from "../store/session_store.ts";
+import {
+  type CreateSessionOptions,
+  SessionStore,
+  type StoredEvent,
+  type WriteReceipt,
+} from "../store/session_store.ts";
 import { findStoreDir } from "../store/store_location.ts";
 import { cwd, env, home } from "../runtime/process.ts";
+import type { SearchHit } from "../index/types.ts";
+import type { IndexProgress } from "./index_client.ts";
+import { IndexLink } from "./index_link.ts";
+import { indexConnection } from "./index_settings.ts";
 import { SessionHandle } from "./session_handle.ts";
 
 /** Options of {@linkcode Crucible.open}. */
@@ -25,6 +34,22 @@ export interface OpenOptions {
   lockTimeoutMs?: number;
   /** The clock (tests pass their own). */
   now?: () => Date;
+  /** A SurrealDB server for the index (`ws://…`, `http://…`) instead of the embedded one. */
+  db?: string;
+  /** How long to wait for the index owner to start (default 60 s). */
+  indexStartTimeoutMs?: number;
+}
+
+/** One search hit, best first. */
+export type { SearchHit } from "../index/types.ts";
+
+/** What a reindex did. */
+export interface ReindexReport {
+  sessions: number;
+  events: number;
+  files: number;
+  seconds: number;
+  warnings: ParseWarning[];
 }
 
 /** A session as `show` presents it. */
@@ -82,23 +107,42 @@ export interface NewSessionOptions {
 export class Crucible {
   readonly root: string;
   readonly #store: SessionStore;
+  readonly #index: IndexLink;
 
-  private constructor(root: string, store: SessionStore) {
+  private constructor(root: string, store: SessionStore, index: IndexLink) {
     this.root = root;
     this.#store = store;
+    this.#index = index;
   }
 
   /** Opens the store (it is created on first write). */
   static open(options: OpenOptions = {}): Crucible {
     const root = findStoreDir({ dir: options.dir, envDir: env("CRU_DIR"), cwd: options.cwd ?? cwd(), home: home() });
-    return new Crucible(root, new SessionStore({ root, lockTimeoutMs: options.lockTimeoutMs, now: options.now }));
+    const store = new SessionStore({ root, lockTimeoutMs: options.lockTimeoutMs, now: options.now });
+    const index = new IndexLink({
+      root,
+      connection: indexConnection(root, options.db),
+      startTimeoutMs: options.indexStartTimeoutMs,
+    });
+    return new Crucible(root, store, index);
   }
 
   /** Creates a session and returns its id, folder and first log. */
-  async newSession(options: NewSessionOptions = {}): Promise<WriteReceipt & { dir: string }> {
+  // Not async: create() is synchronous, and a bad option should reject, not throw, hence the wrapper.
+  newSession(options: NewSessionOptions = {}): Promise<WriteReceipt & { dir: string }> {
+    try {
+      return Promise.resolve(this.#createSession(options));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #createSession(options: NewSessionOptions): WriteReceipt & { dir: string } {
     const type = options.type ?? "chat";
     if (!isSessionType(type)) throw new InvalidInputError("session type", type, `one of ${SESSION_TYPES.join(", ")}`);
-    if (options.title !== undefined && options.title.trim() === "") throw new InvalidInputError("title", options.title, "some text");
+    if (options.title !== undefined && options.title.trim() === "") {
+      throw new InvalidInputError("title", options.title, "some text");
+    }
     for (const tag of options.tags ?? []) {
       if (!/^[^\s,]+$/.test(tag)) throw new InvalidInputError("tag", tag, "a word without spaces or commas");
     }
@@ -124,13 +168,14 @@ export class Crucible {
     if (list.length === 0) throw new InvalidInputError("events", "[]", "at least one event");
     const valid = list.map(validateNewEvent);
     const { id: written, file, at } = await this.#store.append(id, valid);
+    this.#index.notify(written, file);
     return { id: written, file, at };
   }
 
   /** Starts a continuation log after compaction; `summary` is the context it carries. */
   async compact(id: string, summary: string): Promise<WriteReceipt> {
     if (summary.trim() === "") throw new InvalidInputError("--summary", summary, "some text");
-    return this.#store.compact(id, summary);
+    return await this.#store.compact(id, summary);
   }
 
   /** Copies `file` into the session's artifacts and links it from the log. */
@@ -164,8 +209,49 @@ export class Crucible {
     return this.#store.logFiles(id).map((file) => readFileSync(file, "utf8")).join("\n");
   }
 
-  /** Sessions matching the filters, newest activity first. */
-  async list(filters: SessionFilters = {}): Promise<{ sessions: SessionListing[]; warnings: ParseWarning[] }> {
+  /**
+   * Full-text search over event content, tool names and titles, ranked best
+   * first. Every event acknowledged before the call is seen.
+   */
+  async search(
+    query: string,
+    filters: SessionFilters = {},
+    onProgress?: IndexProgress,
+  ): Promise<{ hits: SearchHit[]; warnings: ParseWarning[] }> {
+    if (query.trim() === "") throw new InvalidInputError("query", query, "one or more words");
+    const answer = await this.#index.request<SearchHit[]>("search", { query, filters }, onProgress);
+    return { hits: answer.result, warnings: answer.warnings };
+  }
+
+  /** Sessions matching the filters, newest activity first, from the index. */
+  async list(
+    filters: SessionFilters = {},
+    onProgress?: IndexProgress,
+  ): Promise<{ sessions: SessionListing[]; warnings: ParseWarning[] }> {
+    const answer = await this.#index.request<SessionListing[]>("list", { filters }, onProgress);
+    return { sessions: answer.result, warnings: answer.warnings };
+  }
+
+  /** Rebuilds the index from the markdown alone. */
+  async reindex(onProgress?: IndexProgress): Promise<ReindexReport> {
+    const answer = await this.#index.request<{ files: number; events: number; seconds: number }>(
+      "reindex",
+      {},
+      onProgress,
+    );
+    const { files, events, seconds } = answer.result;
+    return { sessions: this.#store.ids().length, events, files, seconds, warnings: answer.warnings };
+  }
+
+  /** Waits (at most `ms`) until the index owner has taken the events appended so far. */
+  async flushIndex(ms = 2_000): Promise<void> {
+    await this.#index.flush(ms);
+  }
+
+  /** Sessions matching the filters, newest activity first, read from the markdown without the index. */
+  async listFromMarkdown(
+    filters: SessionFilters = {},
+  ): Promise<{ sessions: SessionListing[]; warnings: ParseWarning[] }> {
     const sessions: SessionListing[] = [];
     const warnings: ParseWarning[] = [];
     for (const id of this.#store.ids()) {

@@ -68,3 +68,41 @@ export class SessionStateError extends CruError {
     super("session_state", message);
   }
 }
+
+/**
+ * Another process holds the embedded index's lock (RocksDB allows one process
+ * per store). The event is still recorded in the markdown; the index catches
+ * up when it is free again.
+ *
+ * @example
+ * ```ts
+ * import { IndexBusyError } from "./errors.ts";
+ * const error = new IndexBusyError("/home/me/.crucible/index");
+ * console.assert(error.code === "index_busy");
+ * ```
+ */
+export class IndexBusyError extends CruError {
+  /** The folder of the index that is held. */
+  readonly path: string;
+  constructor(path: string, options?: ErrorOptions) {
+    super(
+      "index_busy",
+      `index ${JSON.stringify(path)} is busy: another process holds its lock; try again when it is done`,
+      options,
+    );
+    this.path = path;
+  }
+}
+
+/**
+ * The index cannot be opened or used: a dead server, bad credentials, a
+ * corrupt store. The markdown stays the truth; the index can be rebuilt.
+ */
+export class IndexUnavailableError extends CruError {
+  /** The index URL, without credentials. */
+  readonly url: string;
+  constructor(url: string, reason: string, options?: ErrorOptions) {
+    super("index_unavailable", `index ${JSON.stringify(url)} is unavailable: ${reason}`, options);
+    this.url = url;
+  }
+}

@@ -26,7 +26,10 @@ interface DenoFsFile {
   close(): void;
 }
 interface DenoLike {
-  openSync(path: string, options: { read: boolean; write: boolean; create: boolean }): DenoFsFile & { readonly rid?: number };
+  openSync(
+    path: string,
+    options: { read: boolean; write: boolean; create: boolean },
+  ): DenoFsFile & { readonly rid?: number };
 }
 interface BunFfi {
   dlopen(path: string, symbols: Record<string, { args: string[]; returns: string }>): {

@@ -6,6 +6,8 @@
  */
 import nodeProcess from "node:process";
 import { homedir } from "node:os";
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 
 /** An environment variable, or undefined when unset or empty. */
 export function env(name: string): string | undefined {
@@ -46,7 +48,9 @@ export function stdinIsTerminal(): boolean {
 /** Reads all of stdin as UTF-8 text. */
 export async function readStdin(): Promise<string> {
   const chunks: Uint8Array[] = [];
-  for await (const chunk of nodeProcess.stdin) chunks.push(typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
+  for await (const chunk of nodeProcess.stdin) {
+    chunks.push(typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
+  }
   const total = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
   let offset = 0;
   for (const chunk of chunks) {
@@ -71,7 +75,7 @@ export function exit(code: number): never {
   nodeProcess.exit(code);
 }
 
-/** True when this process is a process id that is alive. */
+/** This process's id. */
 export function pid(): number {
   return nodeProcess.pid;
 }
@@ -88,4 +92,30 @@ export function scriptCommand(script: string): string[] {
   const deno = (globalThis as { Deno?: DenoExecPath }).Deno;
   if (deno) return [deno.execPath(), "run", "-A", "--quiet", script];
   return [nodeProcess.execPath, script];
+}
+
+/** True inside a binary made by `bun build --compile` (its modules live under `/$bunfs/`). */
+export function isCompiledBinary(): boolean {
+  return import.meta.url.startsWith("file:///$bunfs/");
+}
+
+/** The path of the running executable. */
+export function execPath(): string {
+  return nodeProcess.execPath;
+}
+
+/**
+ * Starts a process that outlives this one: its own process group, no stdin,
+ * output appended to `logPath`.
+ */
+export function spawnDetached(command: string[], logPath: string): number | undefined {
+  const log = openSync(logPath, "a");
+  try {
+    const child = spawn(command[0], command.slice(1), { detached: true, stdio: ["ignore", log, log] });
+    child.on("error", () => {}); // reported by the wait that follows, which times out naming the log
+    child.unref();
+    return child.pid;
+  } finally {
+    closeSync(log);
+  }
 }

@@ -6,14 +6,18 @@
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
-import { parseLog, type ParsedLog } from "../format/parse_log.ts";
+import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { turnHeadingAt } from "../format/_lines.ts";
 import type { LogMeta } from "../model/log.ts";
 
 const PEEK_BYTES = 64 * 1024;
 
 /** Reads and parses a whole log. `size` limits the read to the bytes known to hold whole events. */
-export function readLog(path: string, fallback: Pick<LogMeta, "session_id" | "type" | "started">, size?: number): ParsedLog {
+export function readLog(
+  path: string,
+  fallback: Pick<LogMeta, "session_id" | "type" | "started">,
+  size?: number,
+): ParsedLog {
   const bytes = readFileSync(path);
   const text = new TextDecoder().decode(size === undefined ? bytes : bytes.subarray(0, size));
   return parseLog(text, { file: path, fallback });

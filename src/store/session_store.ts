@@ -6,12 +6,13 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
+import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
 import { setFrontmatterScalar } from "../format/frontmatter.ts";
 import type { NewEvent, SessionEvent } from "../model/event.ts";
 import { FileNotFoundError, InvalidInputError, SessionNotFoundError, SessionStateError } from "../model/errors.ts";
 import type { Log, LogMeta, ParseWarning } from "../model/log.ts";
-import { assertSessionId, newSessionId, typeOfSessionId } from "../model/session_id.ts";
+import { assertSessionId, isSessionId, newSessionId, typeOfSessionId } from "../model/session_id.ts";
 import { defaultHeading, type SessionType } from "../model/session_type.ts";
 import { formatTimestamp, timestampMs } from "../model/timestamp.ts";
 import { appendDurably, syncFolder, writeAtomically } from "./durable_file.ts";
@@ -62,6 +63,14 @@ export interface StoredLog {
   mtimeMs: number;
   /** What was not understood in it. */
   warnings: ParseWarning[];
+}
+
+/** One log's committed bytes and what they parse to. */
+export interface LogSnapshot {
+  file: string;
+  bytes: Uint8Array;
+  parsed: ParsedLog;
+  mtimeMs: number;
 }
 
 /** A whole session as read from disk. */
@@ -132,7 +141,10 @@ export class SessionStore {
       };
       if (options.title !== undefined) meta.title = options.title;
       if (options.tags !== undefined && options.tags.length > 0) meta.tags = options.tags;
-      writeAtomically(join(staging, name), renderLogHeader({ meta, heading: options.title ?? defaultHeading(options.type) }));
+      writeAtomically(
+        join(staging, name),
+        renderLogHeader({ meta, heading: options.title ?? defaultHeading(options.type) }),
+      );
       try {
         renameSync(staging, dir);
       } catch (error) {
@@ -148,7 +160,7 @@ export class SessionStore {
   /** Appends events to the session's current log. They are on disk when this returns. */
   async append(id: string, events: readonly NewEvent[]): Promise<WriteReceipt & { events: SessionEvent[] }> {
     const dir = this.#existingDir(id);
-    return this.#exclusive(dir, id, (lock) => {
+    return await this.#exclusive(dir, id, (lock) => {
       const file = this.#currentLog(dir);
       const stat = statSync(file);
       const known = this.#tails.get(file);
@@ -158,7 +170,9 @@ export class SessionStore {
       } else {
         const head = readLogHead(file, this.#fallback(id, file));
         if (head.log.meta.ended !== undefined) {
-          throw new SessionStateError(`session ${JSON.stringify(id)} ended at ${head.log.meta.ended}; nothing more can be appended`);
+          throw new SessionStateError(
+            `session ${JSON.stringify(id)} ended at ${head.log.meta.ended}; nothing more can be appended`,
+          );
         }
         previousAt = lastTurnAt(file, stat.size);
       }
@@ -175,14 +189,18 @@ export class SessionStore {
   /** Starts a continuation log whose context line carries `summary`. Returns the new log. */
   async compact(id: string, summary: string): Promise<WriteReceipt> {
     const dir = this.#existingDir(id);
-    return this.#exclusive(dir, id, () => {
+    return await this.#exclusive(dir, id, () => {
       const names = this.#logNames(dir);
       const previous = names.at(-1)!;
       const head = readLogHead(join(dir, previous), this.#fallback(id, join(dir, previous)));
-      if (head.log.meta.ended !== undefined) throw new SessionStateError(`session ${JSON.stringify(id)} has ended; it cannot be compacted`);
+      if (head.log.meta.ended !== undefined) {
+        throw new SessionStateError(`session ${JSON.stringify(id)} has ended; it cannot be compacted`);
+      }
       const now = this.#now();
       const name = logFileName(now, names);
-      const first = names.length === 1 ? head : readLogHead(join(dir, names[0]), this.#fallback(id, join(dir, names[0])));
+      const first = names.length === 1
+        ? head
+        : readLogHead(join(dir, names[0]), this.#fallback(id, join(dir, names[0])));
       const title = first.log.meta.title;
       const meta: LogMeta = {
         session_id: `${id}-${names.length + 1}`,
@@ -225,12 +243,14 @@ export class SessionStore {
   /** Marks the session ended (`ended:` in the current log's frontmatter). Ending twice keeps the first time. */
   async end(id: string): Promise<WriteReceipt & { alreadyEnded: boolean }> {
     const dir = this.#existingDir(id);
-    return this.#exclusive(dir, id, () => {
+    return await this.#exclusive(dir, id, () => {
       const file = this.#currentLog(dir);
       const parsed = readLog(file, this.#fallback(id, file));
       if (parsed.log.meta.ended !== undefined) return { id, file, at: parsed.log.meta.ended, alreadyEnded: true };
       if (parsed.frontmatterBroken) {
-        throw new SessionStateError(`cannot mark ${file} ended: its frontmatter is not valid YAML (fix it by hand first)`);
+        throw new SessionStateError(
+          `cannot mark ${file} ended: its frontmatter is not valid YAML (fix it by hand first)`,
+        );
       }
       // A CRLF file is rewritten with LF endings: a mix would read differently.
       const text = readFileSync(file, "utf8").replace(/\r\n/g, "\n");
@@ -245,23 +265,76 @@ export class SessionStore {
   /** Reads a whole session: every log, every event. */
   async read(id: string): Promise<StoredSession> {
     const dir = this.#existingDir(id);
-    return withSessionLock(dir, { exclusive: false, timeoutMs: this.#lockTimeoutMs, what: `the lock of session ${id}` }, (lock) => {
+    return await withSessionLock(dir, {
+      exclusive: false,
+      timeoutMs: this.#lockTimeoutMs,
+      what: `the lock of session ${id}`,
+    }, (lock) => {
       const logs = this.#logNames(dir).map((name) => {
         const file = join(dir, name);
         const stat = statSync(file);
         const committed = lock.committedSize(name);
         const parsed = readLog(file, this.#fallback(id, file), committed);
-        return { file, log: parsed.log, size: committed ?? stat.size, mtimeMs: stat.mtimeMs, warnings: parsed.warnings };
+        return {
+          file,
+          log: parsed.log,
+          size: committed ?? stat.size,
+          mtimeMs: stat.mtimeMs,
+          warnings: parsed.warnings,
+        };
       });
       return summarize(id, dir, logs);
     });
+  }
+
+  /**
+   * Reads one log under its session's shared lock: the bytes that hold whole
+   * events (an append in progress or interrupted is left out), parsed.
+   */
+  async readLogFile(id: string, file: string): Promise<LogSnapshot> {
+    const dir = this.#existingDir(id);
+    return await withSessionLock(dir, {
+      exclusive: false,
+      timeoutMs: this.#lockTimeoutMs,
+      what: `the lock of session ${id}`,
+    }, (lock) => {
+      const stat = statSync(file);
+      const all = readFileSync(file);
+      const committed = lock.committedSize(basename(file)) ?? all.length;
+      const bytes = all.subarray(0, Math.min(committed, all.length));
+      const parsed = parseLog(new TextDecoder().decode(bytes), { file, fallback: this.#fallback(id, file) });
+      return { file, bytes, parsed, mtimeMs: stat.mtimeMs };
+    });
+  }
+
+  /** Every log of every session, with its size and modification time, without reading them. */
+  allLogs(): { id: string; file: string; size: number; mtimeMs: number }[] {
+    const logs: { id: string; file: string; size: number; mtimeMs: number }[] = [];
+    for (const id of this.ids()) {
+      const dir = join(this.sessionsDir, id);
+      let names: string[];
+      try {
+        names = readdirSync(dir).filter(isLogFileName);
+      } catch {
+        continue; // removed meanwhile
+      }
+      for (const name of names) {
+        try {
+          const stat = statSync(join(dir, name));
+          if (stat.isFile()) logs.push({ id, file: join(dir, name), size: stat.size, mtimeMs: stat.mtimeMs });
+        } catch {
+          // removed meanwhile
+        }
+      }
+    }
+    return logs;
   }
 
   /** Ids of all sessions, oldest first by id. */
   ids(): string[] {
     if (!existsSync(this.sessionsDir)) return [];
     return readdirSync(this.sessionsDir, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith("."))
+      .filter((entry) => entry.isDirectory() && isSessionId(entry.name))
       .map((entry) => entry.name)
       .sort();
   }
@@ -284,7 +357,11 @@ export class SessionStore {
   }
 
   #exclusive<T>(dir: string, id: string, work: (lock: HeldSessionLock) => T): Promise<T> {
-    return withSessionLock(dir, { exclusive: true, timeoutMs: this.#lockTimeoutMs, what: `the lock of session ${id}` }, work);
+    return withSessionLock(
+      dir,
+      { exclusive: true, timeoutMs: this.#lockTimeoutMs, what: `the lock of session ${id}` },
+      work,
+    );
   }
 
   #logNames(dir: string): string[] {
@@ -332,7 +409,8 @@ function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
     if (ms > newestMs) [newestMs, newest] = [ms, event.at];
   }
   if (newest === "") newest = formatTimestamp(new Date(Math.max(...logs.map((l) => l.mtimeMs))));
-  const title = first.meta.title ?? (first.heading !== "" && first.heading !== defaultHeading(first.meta.type) ? first.heading : null);
+  const title = first.meta.title ??
+    (first.heading !== "" && first.heading !== defaultHeading(first.meta.type) ? first.heading : null);
   return {
     id,
     dir,

@@ -14,7 +14,7 @@ function clockAt(iso: string): { now: () => Date; advance: (seconds: number) => 
 }
 
 test("create() writes one log with frontmatter and heading, in a folder named by the id", () =>
-  withTempDir(async (root) => {
+  withTempDir((root) => {
     const store = new SessionStore({ root, now: clockAt("2024-01-15T10:30:00Z").now });
     const created = store.create({ type: "chat", title: "Project Alpha", tags: ["alpha"] });
     assert.match(created.id, /^chat-20240115-103000-[a-z0-9]+$/);
@@ -71,7 +71,10 @@ test("compact() starts a continuation that links back, and read() treats both lo
     assert.match(readFileSync(continuation.file, "utf8"), /continued_from: \[\[2024-01-15-1030\.md\]\]/);
     const session = await store.read(id);
     assert.deepEqual(session.logs.map((l) => l.file), [first, continuation.file]);
-    assert.deepEqual(session.events.map((e) => [e.content, e.file]), [["plan", first], ["run make", continuation.file]]);
+    assert.deepEqual(session.events.map((e) => [e.content, e.file]), [["plan", first], [
+      "run make",
+      continuation.file,
+    ]]);
     assert.equal(session.title, "Build");
   }));
 
@@ -87,7 +90,10 @@ test("attach() copies the bytes into artifacts/ and links them, renaming on a cl
     assert.equal(second.artifact, join(dir, "artifacts", "report-2.bin"));
     assert.deepEqual(readFileSync(second.artifact), readFileSync(source));
     const session = await store.read(id);
-    assert.deepEqual(session.events.map((e) => e.content), ["Attached [[artifacts/report.bin]]", "Attached [[artifacts/report-2.bin]]"]);
+    assert.deepEqual(session.events.map((e) => e.content), [
+      "Attached [[artifacts/report.bin]]",
+      "Attached [[artifacts/report-2.bin]]",
+    ]);
   }));
 
 test("attach() rejects a missing file and a path-like name and writes nothing", () =>
@@ -109,7 +115,10 @@ test("end() records the end time, keeps user keys and comments, and refuses late
     const store = new SessionStore({ root, now: clock.now });
     const { id, file } = store.create({ type: "chat" });
     await store.append(id, [{ role: "user", content: "hi" }]);
-    writeFileSync(file, readFileSync(file, "utf8").replace("continued_from: null\n", "continued_from: null\nproject: Alpha # mine\n"));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace("continued_from: null\n", "continued_from: null\nproject: Alpha # mine\n"),
+    );
     clock.advance(60);
     const ended = await store.end(id);
     assert.equal(ended.at, "2024-01-15T10:31:00Z");

@@ -48,7 +48,9 @@ function bashScript(nodes: CommandNode[]): string {
     const choiceCases = node.options.filter((o) => o.choices).map((o) =>
       `        ${o.flags.join("|")}) COMPREPLY=($(compgen -W "${o.choices!.join(" ")}" -- "$cur")); return;;`
     ).join("\n");
-    return `    "${node.path.join(" ")}")\n      case "$prev" in\n${choiceCases}\n      esac\n      COMPREPLY=($(compgen -W "${words}" -- "$cur"));;`;
+    return `    "${
+      node.path.join(" ")
+    }")\n      case "$prev" in\n${choiceCases}\n      esac\n      COMPREPLY=($(compgen -W "${words}" -- "$cur"));;`;
   }).join("\n");
   return `# bash completion for cru: eval "$(cru completions bash)"
 _cru() {
@@ -75,7 +77,9 @@ complete -o default -F _cru cru
 function zshScript(nodes: CommandNode[]): string {
   const cases = nodes.map((node) => {
     const items = [
-      ...node.subcommands.map((s) => `'${s}:${escapeZsh(nodes.find((n) => n.path.join(" ") === [...node.path, s].join(" "))?.description ?? "")}'`),
+      ...node.subcommands.map((s) =>
+        `'${s}:${escapeZsh(nodes.find((n) => n.path.join(" ") === [...node.path, s].join(" "))?.description ?? "")}'`
+      ),
       ...node.options.flatMap((o) => o.flags.map((f) => `'${f.replace(/:/g, "\\:")}:${escapeZsh(o.description)}'`)),
     ].join(" ");
     return `    "${node.path.join(" ")}") _describe 'cru' "(${items.replace(/"/g, '\\"')})";;`;
@@ -116,7 +120,9 @@ function fishScript(nodes: CommandNode[]): string {
       const long = option.flags.find((f) => f.startsWith("--"))?.slice(2);
       if (!long) continue;
       const values = option.choices ? ` -r -a '${option.choices.join(" ")}'` : option.takesValue ? " -r" : "";
-      lines.push(`complete -c cru -n '${condition}' -l ${long}${values} -d '${option.description.replace(/'/g, "\\'")}'`);
+      lines.push(
+        `complete -c cru -n '${condition}' -l ${long}${values} -d '${option.description.replace(/'/g, "\\'")}'`,
+      );
     }
   }
   return `${lines.join("\n")}\n`;

@@ -26,15 +26,21 @@ export function registerSessionAppend(session: Command, sink: OutputSink): void 
       .option("--result <text>", "the tool's result (read from stdin when left out)"),
   ).action(async (id: string, text: string | undefined, options: AppendOptions) => {
     const event = await eventFrom(text, options);
-    const receipt = await openStore(options).append(id, event);
+    const cru = openStore(options);
+    const receipt = await cru.append(id, event);
+    await cru.flushIndex();
     sink.set({ json: options.json, data: receipt, text: `appended to ${receipt.id} at ${receipt.at}` });
   });
 }
 
 async function eventFrom(text: string | undefined, options: AppendOptions): Promise<NewEvent> {
   if (options.tool !== undefined) {
-    if (options.role !== undefined) throw new InvalidInputError("--role", options.role, "no --role together with --tool");
-    if (text !== undefined) throw new InvalidInputError("argument", text, "the tool's result in --result or stdin, not as TEXT");
+    if (options.role !== undefined) {
+      throw new InvalidInputError("--role", options.role, "no --role together with --tool");
+    }
+    if (text !== undefined) {
+      throw new InvalidInputError("argument", text, "the tool's result in --result or stdin, not as TEXT");
+    }
     const args = parseArgs(options.args);
     const result = options.result ?? await stdinText("--result");
     return { role: "tool", tool: options.tool, args, content: result };
@@ -52,10 +58,10 @@ function parseArgs(json: string | undefined): Record<string, unknown> {
   try {
     value = JSON.parse(json);
   } catch {
-    throw new InvalidInputError("--args", json, "a JSON object such as '{\"path\":\"a.md\"}'");
+    throw new InvalidInputError("--args", json, 'a JSON object such as \'{"path":"a.md"}\'');
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InvalidInputError("--args", json, "a JSON object such as '{\"path\":\"a.md\"}'");
+    throw new InvalidInputError("--args", json, 'a JSON object such as \'{"path":"a.md"}\'');
   }
   return value as Record<string, unknown>;
 }

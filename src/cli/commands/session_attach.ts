@@ -13,7 +13,9 @@ export function registerSessionAttach(session: Command, sink: OutputSink): void 
       .argument("<file>", "the file to attach")
       .option("--name <name>", "the artifact's file name (default: the file's own)"),
   ).action(async (id: string, file: string, options: CommonOptions & { name?: string }) => {
-    const receipt = await openStore(options).attach(id, resolve(cwd(), file), { name: options.name });
+    const cru = openStore(options);
+    const receipt = await cru.attach(id, resolve(cwd(), file), { name: options.name });
+    await cru.flushIndex();
     sink.set({ json: options.json, data: receipt, text: receipt.artifact });
   });
 }

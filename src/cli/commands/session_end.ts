@@ -11,6 +11,10 @@ export function registerSessionEnd(session: Command, sink: OutputSink): void {
   ).action(async (id: string, options: CommonOptions) => {
     const receipt = await openStore(options).end(id);
     const text = receipt.alreadyEnded ? `${id} had already ended at ${receipt.at}` : `ended ${id} at ${receipt.at}`;
-    sink.set({ json: options.json, data: { id: receipt.id, file: receipt.file, at: receipt.at, already_ended: receipt.alreadyEnded }, text });
+    sink.set({
+      json: options.json,
+      data: { id: receipt.id, file: receipt.file, at: receipt.at, already_ended: receipt.alreadyEnded },
+      text,
+    });
   });
 }

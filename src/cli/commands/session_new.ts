@@ -13,11 +13,17 @@ export function registerSessionNew(session: Command, sink: OutputSink): void {
   withCommonOptions(
     session.command("new")
       .description("start a new session and print its id")
-      .addOption(new Option("--type <type>", "kind of session").choices(["chat", "agent", "workflow", "plugin"]).default("chat"))
+      .addOption(
+        new Option("--type <type>", "kind of session").choices(["chat", "agent", "workflow", "plugin"]).default("chat"),
+      )
       .option("--title <text>", "a title for the session")
       .option("--tag <tag>", "a tag (repeat for more)", (value: string, all: string[]) => [...all, value], []),
   ).action(async (options: NewOptions) => {
-    const created = await openStore(options).newSession({ type: options.type, title: options.title, tags: options.tag });
+    const created = await openStore(options).newSession({
+      type: options.type,
+      title: options.title,
+      tags: options.tag,
+    });
     sink.set({ json: options.json, data: { id: created.id, dir: created.dir, file: created.file }, text: created.id });
   });
 }

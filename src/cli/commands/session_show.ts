@@ -23,9 +23,20 @@ export function registerSessionShow(session: Command, sink: OutputSink): void {
       ended: view.ended,
       last_activity: view.last_activity,
       files: view.files,
-      events: view.events.map((e) => ({ role: e.role, content: e.content, at: e.at, file: e.file, ...(e.role === "tool" ? { tool: e.tool, args: e.args } : {}) })),
+      events: view.events.map((e) => ({
+        role: e.role,
+        content: e.content,
+        at: e.at,
+        file: e.file,
+        ...(e.role === "tool" ? { tool: e.tool, args: e.args } : {}),
+      })),
     };
-    sink.set({ json: options.json, data, text: options.markdown ? cru.markdown(id).replace(/\n$/, "") : renderSession(view), warnings });
+    sink.set({
+      json: options.json,
+      data,
+      text: options.markdown ? cru.markdown(id).replace(/\n$/, "") : renderSession(view),
+      warnings,
+    });
   });
 }
 
@@ -41,7 +52,11 @@ const ROLE_COLOUR: Record<string, (text: string) => string> = {
 function renderSession(view: SessionView): string {
   const lines = [
     bold(view.title ?? view.id),
-    dim(`${view.id} · ${view.type} · started ${view.started}${view.ended ? ` · ended ${view.ended}` : ""} · ${view.events.length} events`),
+    dim(
+      `${view.id} · ${view.type} · started ${view.started}${
+        view.ended ? ` · ended ${view.ended}` : ""
+      } · ${view.events.length} events`,
+    ),
   ];
   let at: string | undefined;
   for (const event of view.events) {

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: formatting, lint, types, layering, the
+# tests under Deno and under Bun, then the compiled binary and the tests against it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+export NO_COLOR=1
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "deno fmt --check"
+deno fmt --check
+step "deno lint"
+deno lint
+step "deno check"
+deno check mod.ts src/cli/main.ts scripts/*.ts $(find src tests plugins -name '*.ts' -not -path 'tests/types/*' 2>/dev/null)
+step "layer check"
+deno run -A scripts/check_layers.ts
+step "deno test"
+deno test -A
+step "bun test"
+bun test
+step "build dist/cru"
+bun scripts/build.ts
+step "tests against the binary (CRU_BIN=dist/cru)"
+CRU_BIN="$PWD/dist/cru" bun test tests/
