@@ -22,7 +22,13 @@
 import { Crucible, type OpenOptions } from "./src/core/crucible.ts";
 
 export { Crucible } from "./src/core/crucible.ts";
-export type { NewSessionOptions, OpenOptions, SessionFilters, SessionListing, SessionView } from "./src/core/crucible.ts";
+export type {
+  NewSessionOptions,
+  OpenOptions,
+  SessionFilters,
+  SessionListing,
+  SessionView,
+} from "./src/core/crucible.ts";
 export { SessionHandle } from "./src/core/session_handle.ts";
 export type { StoredEvent, WriteReceipt } from "./src/store/session_store.ts";
 export type { NewEvent, SessionEvent, ToolArgs } from "./src/model/event.ts";

@@ -53,9 +53,9 @@ try {
 
   const runtime = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined" ? "deno" : "bun";
   const row = (name: string, seconds: number, latencies: number[]) =>
-    `| ${name.padEnd(34)} | ${String(Math.round(EVENTS / seconds)).padStart(8)} | ${quantile(latencies, 0.5).toFixed(3).padStart(8)} | ${
-      quantile(latencies, 0.99).toFixed(3).padStart(8)
-    } |`;
+    `| ${name.padEnd(34)} | ${String(Math.round(EVENTS / seconds)).padStart(8)} | ${
+      quantile(latencies, 0.5).toFixed(3).padStart(8)
+    } | ${quantile(latencies, 0.99).toFixed(3).padStart(8)} |`;
   console.log(`durable appends: ${EVENTS} events of ~${BYTES} B (${(logBytes / 1e6).toFixed(1)} MB log), ${runtime}`);
   console.log(`| ${"what".padEnd(34)} | events/s | p50 ms   | p99 ms   |`);
   console.log(`|${"-".repeat(36)}|----------|----------|----------|`);
@@ -76,5 +76,8 @@ function splitLikeAppends(text: string, count: number): string[] {
   const body = text.slice(text.indexOf("\n## "));
   const pieces = body.split(/(?=\n\*\*(?:User|Assistant):\*\*)/);
   const merged = [pieces[0] + (pieces[1] ?? ""), ...pieces.slice(2)];
-  return merged.length === count ? merged : Array.from({ length: count }, (_, i) => body.slice(Math.floor(i * body.length / count), Math.floor((i + 1) * body.length / count)));
+  return merged.length === count
+    ? merged
+    : Array.from({ length: count }, (_, i) =>
+      body.slice(Math.floor(i * body.length / count), Math.floor((i + 1) * body.length / count)));
 }

@@ -28,7 +28,16 @@ test("cru session new prints the id, and --json gives id, dir and file", () =>
     const plain = await runCru(["session", "new", "--dir", store]);
     assert.equal(plain.code, 0, plain.stderr);
     assert.match(plain.stdout, /^chat-\d{8}-\d{6}-[a-z0-9]+\n$/);
-    const created = await cruJson<{ id: string; dir: string; file: string }>(["session", "new", "--type", "agent", "--title", "Build", "--dir", store]);
+    const created = await cruJson<{ id: string; dir: string; file: string }>([
+      "session",
+      "new",
+      "--type",
+      "agent",
+      "--title",
+      "Build",
+      "--dir",
+      store,
+    ]);
     assert.match(created.id, /^agent-/);
     assert.equal(created.dir, join(store, "sessions", created.id));
     assert.ok(readFileSync(created.file, "utf8").includes("type: agent\n"));
@@ -37,19 +46,70 @@ test("cru session new prints the id, and --json gives id, dir and file", () =>
 test("a whole session through the CLI reads back with the JSON shapes scripts rely on", () =>
   withTempDir(async (tmp) => {
     const dir = join(tmp, ".crucible");
-    const { id } = await cruJson<{ id: string }>(["session", "new", "--title", "Project Alpha", "--tag", "alpha", "--dir", dir]);
-    const appended = await cruJson<{ id: string; file: string; at: string }>(["session", "append", id, "--role", "user", "Find notes", "--dir", dir]);
+    const { id } = await cruJson<{ id: string }>([
+      "session",
+      "new",
+      "--title",
+      "Project Alpha",
+      "--tag",
+      "alpha",
+      "--dir",
+      dir,
+    ]);
+    const appended = await cruJson<{ id: string; file: string; at: string }>([
+      "session",
+      "append",
+      id,
+      "--role",
+      "user",
+      "Find notes",
+      "--dir",
+      dir,
+    ]);
     assert.deepEqual(Object.keys(appended).sort(), ["at", "file", "id"]);
     await cruJson(["session", "append", id, "--role", "assistant", "--dir", dir], { stdin: "Multi\n\nline answer\n" });
-    await cruJson(["session", "append", id, "--tool", "search_by_tags", "--args", '{"tags":["project"]}', "--result", "Found 12", "--dir", dir]);
+    await cruJson([
+      "session",
+      "append",
+      id,
+      "--tool",
+      "search_by_tags",
+      "--args",
+      '{"tags":["project"]}',
+      "--result",
+      "Found 12",
+      "--dir",
+      dir,
+    ]);
     await cruJson(["session", "append", id, "--tool", "cat", "--dir", dir], { stdin: "piped result\n" });
     writeFileSync(join(tmp, "plot.png"), "PNG");
-    const attached = await cruJson<{ file: string; at: string }>(["session", "attach", id, join(tmp, "plot.png"), "--dir", dir]);
+    const attached = await cruJson<{ file: string; at: string }>([
+      "session",
+      "attach",
+      id,
+      join(tmp, "plot.png"),
+      "--dir",
+      dir,
+    ]);
     assert.ok(attached.at);
-    const compacted = await cruJson<{ file: string }>(["session", "compact", id, "--summary", "Found the notes.", "--dir", dir]);
+    const compacted = await cruJson<{ file: string }>([
+      "session",
+      "compact",
+      id,
+      "--summary",
+      "Found the notes.",
+      "--dir",
+      dir,
+    ]);
     await cruJson(["session", "append", id, "--role", "thought", "group them", "--dir", dir]);
     await cruJson(["session", "end", id, "--dir", dir]);
-    const shown = await cruJson<Record<string, unknown> & { events: Record<string, unknown>[]; files: string[] }>(["session", "show", id, "--dir", dir]);
+    const shown = await cruJson<Record<string, unknown> & { events: Record<string, unknown>[]; files: string[] }>([
+      "session",
+      "show",
+      id,
+      "--dir",
+      dir,
+    ]);
     for (const key of ["id", "type", "title", "started", "ended", "files", "events"]) assert.ok(key in shown, key);
     assert.equal(shown.title, "Project Alpha");
     assert.equal(shown.files.length, 2);
@@ -67,7 +127,12 @@ test("a whole session through the CLI reads back with the JSON shapes scripts re
     assert.equal(shown.events[5].file, compacted.file);
     assert.equal(readFileSync(join(dir, "sessions", id, "artifacts", "plot.png"), "utf8"), "PNG");
     const listed = await cruJson<{ sessions: Record<string, unknown>[] }>(["session", "list", "--dir", dir]);
-    assert.deepEqual(Object.keys(listed.sessions[0]).filter((k) => ["id", "type", "title", "started", "last_activity", "events"].includes(k)).length, 6);
+    assert.deepEqual(
+      Object.keys(listed.sessions[0]).filter((k) =>
+        ["id", "type", "title", "started", "last_activity", "events"].includes(k)
+      ).length,
+      6,
+    );
     assert.equal(listed.sessions[0].events, 6);
     const markdown = await runCru(["session", "show", id, "--markdown", "--dir", dir]);
     assert.match(markdown.stdout, /\*\*User:\*\* Find notes/);
@@ -137,7 +202,14 @@ test("bad input exits 2 (usage) or 1 (runtime) with one 'cru:' line naming it, a
   }));
 
 test("every command answers --help with its usage and exit 0", async () => {
-  for (const args of [[], ["session"], ...["new", "append", "compact", "attach", "end", "list", "show"].map((c) => ["session", c]), ["completions"]]) {
+  for (
+    const args of [
+      [],
+      ["session"],
+      ...["new", "append", "compact", "attach", "end", "list", "show"].map((c) => ["session", c]),
+      ["completions"],
+    ]
+  ) {
     const run = await runCru([...args, "--help"]);
     assert.equal(run.code, 0, args.join(" "));
     assert.match(run.stdout, /^Usage: cru/);
@@ -154,7 +226,9 @@ test("cru completions prints scripts that bash and fish accept and that name the
   for (const shell of ["bash", "zsh", "fish"]) {
     const run = await runCru(["completions", shell]);
     assert.equal(run.code, 0);
-    const words = shell === "fish" ? ["session", "append", "-l role", "-l dir"] : ["session", "append", "--role", "--dir"];
+    const words = shell === "fish"
+      ? ["session", "append", "-l role", "-l dir"]
+      : ["session", "append", "--role", "--dir"];
     for (const word of words) assert.ok(run.stdout.includes(word), `${shell} has ${word}`);
     if (shell === "bash") execFileSync("bash", ["-n"], { input: run.stdout });
   }
@@ -167,11 +241,20 @@ test("the store is found through CRU_DIR and the nearest .crucible folder", () =
     const project = join(tmp, "project");
     mkdirSync(join(project, ".crucible"), { recursive: true });
     mkdirSync(join(project, "src", "deep"), { recursive: true });
-    const nearest = await cruJson<{ dir: string }>(["session", "new"], { cwd: join(project, "src", "deep"), env: { CRU_DIR: undefined } });
+    const nearest = await cruJson<{ dir: string }>(["session", "new"], {
+      cwd: join(project, "src", "deep"),
+      env: { CRU_DIR: undefined },
+    });
     assert.ok(nearest.dir.startsWith(join(project, ".crucible", "sessions")));
-    const viaEnv = await cruJson<{ dir: string }>(["session", "new"], { cwd: tmp, env: { CRU_DIR: join(tmp, "elsewhere") } });
+    const viaEnv = await cruJson<{ dir: string }>(["session", "new"], {
+      cwd: tmp,
+      env: { CRU_DIR: join(tmp, "elsewhere") },
+    });
     assert.ok(viaEnv.dir.startsWith(join(tmp, "elsewhere", "sessions")));
-    const home = await cruJson<{ dir: string }>(["session", "new"], { cwd: tmp, env: { CRU_DIR: undefined, HOME: join(tmp, "home") } });
+    const home = await cruJson<{ dir: string }>(["session", "new"], {
+      cwd: tmp,
+      env: { CRU_DIR: undefined, HOME: join(tmp, "home") },
+    });
     assert.ok(home.dir.startsWith(join(tmp, "home", ".crucible", "sessions")));
     assert.ok(statSync(join(tmp, "home", ".crucible")).isDirectory());
   }));

@@ -25,7 +25,10 @@ test("6 cru processes appending 8 events each to one session lose nothing and ne
     await Promise.all(writers);
     const shown = await cruJson<{ events: { content: string }[] }>(["session", "show", id, "--dir", dir]);
     const contents = shown.events.map((e) => e.content).sort();
-    const expected = Array.from({ length: 48 }, (_, i) => `writer ${Math.floor(i / 8)} event ${i % 8}\n## 2024-01-01T00:00:00Z\n**User:** not a turn`).sort();
+    const expected = Array.from(
+      { length: 48 },
+      (_, i) => `writer ${Math.floor(i / 8)} event ${i % 8}\n## 2024-01-01T00:00:00Z\n**User:** not a turn`,
+    ).sort();
     assert.deepEqual(contents, expected);
     const run = await runCru(["session", "show", id, "--dir", dir]);
     assert.equal(run.stderr, "", "no parse warnings");
@@ -34,14 +37,22 @@ test("6 cru processes appending 8 events each to one session lose nothing and ne
 test("sessions created by concurrent processes all exist with distinct ids", () =>
   withTempDir(async (tmp) => {
     const dir = join(tmp, ".crucible");
-    const ids = await Promise.all(Array.from({ length: 8 }, () => cruJson<{ id: string }>(["session", "new", "--dir", dir])));
+    const ids = await Promise.all(
+      Array.from({ length: 8 }, () => cruJson<{ id: string }>(["session", "new", "--dir", dir])),
+    );
     assert.equal(new Set(ids.map((c) => c.id)).size, 8);
     const listed = await cruJson<{ sessions: unknown[] }>(["session", "list", "--dir", dir]);
     assert.equal(listed.sessions.length, 8);
   }));
 
 /** Starts an append loop and kills it with SIGKILL after it acknowledged `killAfter` events. */
-function appendUntilKilled(root: string, id: string, writer: string, killAfter: number, bytes: number): Promise<number> {
+function appendUntilKilled(
+  root: string,
+  id: string,
+  writer: string,
+  killAfter: number,
+  bytes: number,
+): Promise<number> {
   const [command, ...prefix] = scriptCommand(APPEND_LOOP);
   const child = spawn(command, [...prefix, root, id, writer, "100000", String(bytes)]);
   let acked = -1;
@@ -78,7 +89,9 @@ test("kill -9 during appends loses no acknowledged event and leaves no torn even
     // when SIGKILL arrives, so some kills tear an event on disk, which must never be read.
     for (let run = 0; run < 8; run++) {
       const writers = [`w${run}a`, `w${run}b`];
-      const results = await Promise.all(writers.map((w, i) => appendUntilKilled(root, id, w, 1 + (run % 3) + i, EVENT_BYTES)));
+      const results = await Promise.all(
+        writers.map((w, i) => appendUntilKilled(root, id, w, 1 + (run % 3) + i, EVENT_BYTES)),
+      );
       writers.forEach((w, i) => acked.set(w, results[i]));
     }
     const session = await cru.show(id);

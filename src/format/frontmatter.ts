@@ -38,7 +38,10 @@ export interface ParsedFrontmatter {
  * Parses frontmatter YAML (without the `---` lines). Missing keys come from
  * `fallback`; unknown keys land in `extra`.
  */
-export function parseFrontmatter(yamlText: string, fallback: Pick<LogMeta, "session_id" | "type" | "started">): ParsedFrontmatter {
+export function parseFrontmatter(
+  yamlText: string,
+  fallback: Pick<LogMeta, "session_id" | "type" | "started">,
+): ParsedFrontmatter {
   const document = parseDocument(yamlText);
   const base: LogMeta = { ...fallback, continued_from: null, extra: {} };
   if (document.errors.length > 0) {

@@ -168,7 +168,10 @@ class LogParser {
     const first = rest.startsWith(" ") ? rest.slice(1) : rest;
     const body = this.#until((l) => isStructural(l));
     this.#speaker = role;
-    this.#push({ role, content: [first, ...trimTrailingBlank(body).map(unescapeLine)].join("\n"), at: this.#at }, start);
+    this.#push(
+      { role, content: [first, ...trimTrailingBlank(body).map(unescapeLine)].join("\n"), at: this.#at },
+      start,
+    );
   }
 
   #unlabelled(role: Role): void {

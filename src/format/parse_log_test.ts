@@ -8,7 +8,13 @@ import type { SessionEvent } from "../model/event.ts";
 import { ROLES } from "../model/role.ts";
 import { SEED_CONTINUATION, SEED_LOG } from "./_fixtures_test_data.ts";
 
-const META = { session_id: "chat-abc123", type: "chat", started: "2024-01-15T10:30:00Z", continued_from: null, extra: {} };
+const META = {
+  session_id: "chat-abc123",
+  type: "chat",
+  started: "2024-01-15T10:30:00Z",
+  continued_from: null,
+  extra: {},
+};
 
 function roundTrip(events: SessionEvent[]): SessionEvent[] {
   const text = renderLog({ meta: META, heading: "Chat Session", events });
@@ -24,7 +30,13 @@ test("parseLog() reads the seed example as user, assistant, tool call and assist
   assert.deepEqual(log.events, [
     { role: "user", content: "Find all notes tagged #project and summarize them", at },
     { role: "assistant", content: "I'll search for notes with the project tag.", at },
-    { role: "tool", tool: "search_by_tags", args: { tags: ["project"] }, content: "Found 12 notes matching #project.", at },
+    {
+      role: "tool",
+      tool: "search_by_tags",
+      args: { tags: ["project"] },
+      content: "Found 12 notes matching #project.",
+      at,
+    },
     { role: "assistant", content: "Let me read through these and create a summary...", at },
   ]);
   assert.equal(log.meta.session_id, "chat-abc123");
@@ -105,9 +117,37 @@ test("render then parse keeps a 1 MB event exactly", () => {
 });
 
 const FRAGMENTS = [
-  "**User:**", "**Assistant:** ", "**tool:**", "## ", "## 2024-01-15T10:30:00Z", "[Tool: x a=1]", "[Tool:", "```",
-  "````", "~~~", "```result", "---", "\\", "\\\\", "\n", "\n\n", "\r\n", "\r", " ", "\t", "#", "*", "`", "🎉", "漢字",
-  "Привет", "text", "*Compacted from previous session. Context: x*", "> quote", "- item", "[[artifacts/a.png]]",
+  "**User:**",
+  "**Assistant:** ",
+  "**tool:**",
+  "## ",
+  "## 2024-01-15T10:30:00Z",
+  "[Tool: x a=1]",
+  "[Tool:",
+  "```",
+  "````",
+  "~~~",
+  "```result",
+  "---",
+  "\\",
+  "\\\\",
+  "\n",
+  "\n\n",
+  "\r\n",
+  "\r",
+  " ",
+  "\t",
+  "#",
+  "*",
+  "`",
+  "🎉",
+  "漢字",
+  "Привет",
+  "text",
+  "*Compacted from previous session. Context: x*",
+  "> quote",
+  "- item",
+  "[[artifacts/a.png]]",
 ];
 const contentArbitrary = fc.oneof(
   fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 12 }).map((parts) => parts.join("")),
@@ -122,7 +162,11 @@ const jsonArgs = fc.dictionary(
   { maxKeys: 4 },
 ).map((args) => JSON.parse(JSON.stringify(args)));
 const eventArbitrary: fc.Arbitrary<SessionEvent> = fc.oneof(
-  fc.record({ role: fc.constantFrom(...ROLES.filter((r) => r !== "tool")), content: contentArbitrary, at: timestampArbitrary }),
+  fc.record({
+    role: fc.constantFrom(...ROLES.filter((r) => r !== "tool")),
+    content: contentArbitrary,
+    at: timestampArbitrary,
+  }),
   fc.record({
     role: fc.constant("tool" as const),
     tool: fc.stringMatching(/^[^\s[\]]{1,12}$/),
@@ -173,7 +217,11 @@ test("parseLog() keeps an unknown label as text of the event before it and warns
   const text = SEED_LOG + "\n**Assistant:** first\n**Observation:** seen\n";
   const { log, warnings } = parseLog(text, { file: "hand.md" });
   assert.equal(log.events.at(-1)?.content, "first\n**Observation:** seen");
-  assert.deepEqual(warnings, [{ file: "hand.md", line: 22, message: "unknown label **Observation:** kept as text of the event before it" }]);
+  assert.deepEqual(warnings, [{
+    file: "hand.md",
+    line: 22,
+    message: "unknown label **Observation:** kept as text of the event before it",
+  }]);
 });
 
 test("parseLog() keeps text before the first turn as a note and warns", () => {
@@ -187,7 +235,11 @@ test("parseLog() keeps text before the first turn as a note and warns", () => {
 
 test("parseLog() reads text right under a heading as a note", () => {
   const text = SEED_LOG + "\n## 2024-01-15T11:00:00Z\n\nFree text.\n";
-  assert.deepEqual(parseLog(text).log.events.at(-1), { role: "note", content: "Free text.", at: "2024-01-15T11:00:00Z" });
+  assert.deepEqual(parseLog(text).log.events.at(-1), {
+    role: "note",
+    content: "Free text.",
+    at: "2024-01-15T11:00:00Z",
+  });
 });
 
 test("parseLog() keeps an unclosed fence's text in its event and warns with the line", () => {
@@ -226,15 +278,31 @@ test("parseLog() without frontmatter takes the fallback and still reads the even
 
 test("parseLog() with broken YAML warns, marks the frontmatter broken and still reads the events", () => {
   const text = SEED_LOG.replace("type: chat", "type: [chat");
-  const parsed = parseLog(text, { file: "y.md", fallback: { session_id: "chat-y", type: "chat", started: "2024-01-01T00:00:00Z" } });
+  const parsed = parseLog(text, {
+    file: "y.md",
+    fallback: { session_id: "chat-y", type: "chat", started: "2024-01-01T00:00:00Z" },
+  });
   assert.equal(parsed.frontmatterBroken, true);
   assert.equal(parsed.log.events.length, 4);
   assert.match(parsed.warnings[0].message, /not valid YAML/);
 });
 
 const HAND_LINES = [
-  "**User:** hi", "**Assistant:** hello", "plain words here", "", "## 2024-01-15T10:30:00Z", "```", "~~~~", "> quoted",
-  "[Tool: t a=1]", "[Tool: t {broken]", "**Odd:** label", "# title again", "---", "- list item", "*italic*",
+  "**User:** hi",
+  "**Assistant:** hello",
+  "plain words here",
+  "",
+  "## 2024-01-15T10:30:00Z",
+  "```",
+  "~~~~",
+  "> quoted",
+  "[Tool: t a=1]",
+  "[Tool: t {broken]",
+  "**Odd:** label",
+  "# title again",
+  "---",
+  "- list item",
+  "*italic*",
 ];
 
 test("parseLog() never drops the words of a hand-written log (property)", () => {
@@ -245,7 +313,9 @@ test("parseLog() never drops the words of a hand-written log (property)", () => 
       const kept = log.events.map((e) => `${e.tool ?? ""} ${JSON.stringify(e.args ?? {})} ${e.content}`).join("\n");
       for (const line of lines) {
         const words = line.replace(/^\*\*\w+:\*\*|^\[Tool: \w+|^## \S+$|^# /, "").match(/[A-Za-z]+/g) ?? [];
-        for (const word of words) assert.ok(kept.includes(word), `lost ${JSON.stringify(word)} of ${JSON.stringify(line)}`);
+        for (const word of words) {
+          assert.ok(kept.includes(word), `lost ${JSON.stringify(word)} of ${JSON.stringify(line)}`);
+        }
       }
     }),
     { numRuns: 500 },

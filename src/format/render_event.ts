@@ -76,7 +76,9 @@ function renderToolEvent(event: SessionEvent): string {
 
 /** A result that reads back as written when put right under the tool line. */
 function isPlainParagraph(text: string): boolean {
-  return text.split("\n").every((line) => line !== "" && !line.startsWith("\\") && !mustEscape(line) && !fenceOpening(line));
+  return text.split("\n").every((line) =>
+    line !== "" && !line.startsWith("\\") && !mustEscape(line) && !fenceOpening(line)
+  );
 }
 
 function longestBacktickRun(text: string): number {

@@ -49,12 +49,22 @@ export function parseToolArgs(text: string): ParsedToolArgs {
   let position = 0;
   while (position < trimmed.length) {
     const pair = /^([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(trimmed.slice(position));
-    if (!pair) return { args: { _: trimmed }, problem: `cannot read tool arguments at ${JSON.stringify(trimmed.slice(position, position + 20))}` };
+    if (!pair) {
+      return {
+        args: { _: trimmed },
+        problem: `cannot read tool arguments at ${JSON.stringify(trimmed.slice(position, position + 20))}`,
+      };
+    }
     position += pair[0].length;
     const end = jsonValueEnd(trimmed, position);
     const raw = trimmed.slice(position, end);
     // defineProperty, not assignment: a key named __proto__ must stay an ordinary key.
-    Object.defineProperty(args, pair[1], { value: readValue(raw), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(args, pair[1], {
+      value: readValue(raw),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     position = end;
     while (trimmed[position] === " " || trimmed[position] === "\t") position++;
   }

@@ -44,5 +44,9 @@ export function parseDateFilter(value: string, input: string, now: Date = new Da
     const ms = Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(text) ? text : `${text}Z`);
     if (!Number.isNaN(ms)) return ms;
   }
-  throw new InvalidInputError(input, value, "a date like 2024-01-15, a timestamp like 2024-01-15T10:30:00Z, or 7d / 12h ago");
+  throw new InvalidInputError(
+    input,
+    value,
+    "a date like 2024-01-15, a timestamp like 2024-01-15T10:30:00Z, or 7d / 12h ago",
+  );
 }

@@ -5,8 +5,7 @@
  */
 
 /** Matches the timestamp of a `## <timestamp>` turn heading (date, time, optional fraction and zone). */
-export const TIMESTAMP_PATTERN =
-  /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+export const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * Formats a date as cru's turn timestamp.

@@ -16,6 +16,9 @@ for (let n = 0; n < Number(count); n++) {
 export function eventContent(writer: string, n: number, bytes: number): string {
   const head = `BEGIN ${writer} ${n}\n`;
   const tail = `\nEND ${writer} ${n}`;
-  const filler = "lorem ipsum dolor sit amet ".repeat(Math.ceil(bytes / 27)).slice(0, Math.max(0, bytes - head.length - tail.length));
+  const filler = "lorem ipsum dolor sit amet ".repeat(Math.ceil(bytes / 27)).slice(
+    0,
+    Math.max(0, bytes - head.length - tail.length),
+  );
   return head + filler + tail;
 }
