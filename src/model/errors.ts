@@ -46,6 +46,15 @@ export class SessionNotFoundError extends CruError {
   }
 }
 
+/** A session with this id exists already (creating one with a given id). */
+export class SessionExistsError extends CruError {
+  readonly id: string;
+  constructor(id: string) {
+    super("session_exists", `session ${JSON.stringify(id)} exists already`);
+    this.id = id;
+  }
+}
+
 /** A file the caller named does not exist or cannot be read. */
 export class FileNotFoundError extends CruError {
   readonly path: string;

@@ -10,11 +10,17 @@ import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
 import { setFrontmatterScalar } from "../format/frontmatter.ts";
 import type { NewEvent, SessionEvent } from "../model/event.ts";
-import { FileNotFoundError, InvalidInputError, SessionNotFoundError, SessionStateError } from "../model/errors.ts";
+import {
+  FileNotFoundError,
+  InvalidInputError,
+  SessionExistsError,
+  SessionNotFoundError,
+  SessionStateError,
+} from "../model/errors.ts";
 import type { Log, LogMeta, ParseWarning } from "../model/log.ts";
 import { assertSessionId, isSessionId, newSessionId, typeOfSessionId } from "../model/session_id.ts";
 import { defaultHeading, type SessionType } from "../model/session_type.ts";
-import { formatTimestamp, timestampMs } from "../model/timestamp.ts";
+import { formatTimestamp, TIMESTAMP_PATTERN, timestampMs } from "../model/timestamp.ts";
 import { appendDurably, syncFolder, writeAtomically } from "./durable_file.ts";
 import { isLogFileName, logFileName, sortLogNames } from "./log_names.ts";
 import { lastTurnAt, readLog, readLogHead } from "./log_reader.ts";
@@ -38,8 +44,12 @@ export interface CreateSessionOptions {
   type: SessionType;
   title?: string;
   tags?: string[];
-  /** Extra frontmatter keys (e.g. from plugins). */
+  /** Extra frontmatter keys (e.g. from plugins, or an import's `source`). */
   extra?: Record<string, unknown>;
+  /** A given id (e.g. stable ids for imports) instead of a new one; fails if it exists. */
+  id?: string;
+  /** A given start time (ISO-8601) instead of now, e.g. an imported session's. */
+  started?: string;
 }
 
 /** Where a write landed: the session, the log file, and the turn time the events carry. */
@@ -123,12 +133,16 @@ export class SessionStore {
   /** Creates a session with its first log; the folder appears whole or not at all. */
   create(options: CreateSessionOptions): WriteReceipt & { dir: string } {
     mkdirSync(this.sessionsDir, { recursive: true });
-    const now = this.#now();
-    const started = formatTimestamp(now);
+    const now = options.started === undefined ? this.#now() : new Date(timestampMs(options.started));
+    const started = options.started ?? formatTimestamp(now);
     for (let attempt = 0;; attempt++) {
-      const id = newSessionId(options.type, now);
+      const id = options.id ?? newSessionId(options.type, now);
+      if (options.id !== undefined) assertSessionId(options.id);
       const dir = join(this.sessionsDir, id);
-      if (existsSync(dir)) continue;
+      if (existsSync(dir)) {
+        if (options.id !== undefined) throw new SessionExistsError(id);
+        continue;
+      }
       const staging = join(this.sessionsDir, `.new-${id}`);
       mkdirSync(staging, { recursive: true });
       const name = logFileName(now, []);
@@ -149,6 +163,7 @@ export class SessionStore {
         renameSync(staging, dir);
       } catch (error) {
         rmSync(staging, { recursive: true, force: true });
+        if (options.id !== undefined && existsSync(dir)) throw new SessionExistsError(options.id);
         if (attempt < 5) continue;
         throw error;
       }
@@ -183,6 +198,28 @@ export class SessionStore {
       lock.endAppend();
       this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
       return { id, file, at, events: written };
+    });
+  }
+
+  /**
+   * Appends events that carry their own times (imports, replays), in the order
+   * given: a new turn heading wherever the time changes. Durable on return.
+   */
+  async appendTimed(id: string, events: readonly SessionEvent[]): Promise<WriteReceipt & { events: SessionEvent[] }> {
+    const dir = this.#existingDir(id);
+    for (const event of events) {
+      if (!TIMESTAMP_PATTERN.test(event.at)) throw new InvalidInputError("event time", event.at, "an ISO-8601 timestamp");
+    }
+    return await this.#exclusive(dir, id, (lock) => {
+      const file = this.#currentLog(dir);
+      const stat = statSync(file);
+      const previousAt = lastTurnAt(file, stat.size);
+      lock.beginAppend(basename(file), stat.size);
+      const added = appendDurably(file, renderEvents(events, previousAt));
+      lock.endAppend();
+      const at = events.at(-1)?.at ?? previousAt ?? "";
+      this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
+      return { id, file, at, events: [...events] };
     });
   }
 

@@ -170,3 +170,29 @@ test("findStoreDir() prefers --dir, then CRU_DIR, then the nearest .crucible, th
     assert.equal(findStoreDir({ cwd: deep, home }), join(root, "a", ".crucible"));
     assert.equal(findStoreDir({ cwd: home, home }), join(home, ".crucible"));
   }));
+
+test("create() with a given id and start time, and appendTimed() with the events' own times", () =>
+  withTempDir(async (root) => {
+    const store = new SessionStore({ root });
+    const created = store.create({ type: "chat", id: "chat-aider-1a2b", started: "2023-05-01T09:00:00Z", extra: { source: "aider" } });
+    assert.equal(created.id, "chat-aider-1a2b");
+    assert.equal(created.file, join(root, "sessions", "chat-aider-1a2b", "2023-05-01-0900.md"));
+    assert.throws(() => store.create({ type: "chat", id: "chat-aider-1a2b" }), { code: "session_exists" });
+    assert.throws(() => store.create({ type: "chat", id: "../x" }), { code: "invalid_input" });
+    await store.appendTimed(created.id, [
+      { role: "user", content: "q1", at: "2023-05-01T09:00:00Z" },
+      { role: "assistant", content: "a1", at: "2023-05-01T09:00:00Z" },
+      { role: "user", content: "q2", at: "2023-05-01T09:05:00Z" },
+    ]);
+    await store.appendTimed(created.id, [{ role: "assistant", content: "a2", at: "2023-05-01T09:05:00Z" }]);
+    const session = await store.read(created.id);
+    assert.deepEqual(session.events.map((e) => [e.content, e.at]), [
+      ["q1", "2023-05-01T09:00:00Z"],
+      ["a1", "2023-05-01T09:00:00Z"],
+      ["q2", "2023-05-01T09:05:00Z"],
+      ["a2", "2023-05-01T09:05:00Z"],
+    ]);
+    assert.equal(readFileSync(created.file, "utf8").match(/^## /gm)?.length, 2, "one heading per turn");
+    assert.equal(session.lastActivity, "2023-05-01T09:05:00Z");
+    await assert.rejects(store.appendTimed(created.id, [{ role: "user", content: "x", at: "yesterday" }]), { code: "invalid_input" });
+  }));
