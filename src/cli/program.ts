@@ -7,6 +7,8 @@ import { Command } from "commander";
 import { registerCompletions } from "./commands/completions.ts";
 import { registerSessionAppend } from "./commands/session_append.ts";
 import { registerSessionAttach } from "./commands/session_attach.ts";
+import { registerSessionCleanup } from "./commands/session_cleanup.ts";
+import { registerSessionImport } from "./commands/session_import.ts";
 import { registerSessionCompact } from "./commands/session_compact.ts";
 import { registerSessionEnd } from "./commands/session_end.ts";
 import { registerSessionList } from "./commands/session_list.ts";
@@ -33,6 +35,8 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   registerSessionShow(session, sink);
   registerSessionSearch(session, sink);
   registerSessionReindex(session, sink);
+  registerSessionCleanup(session, sink);
+  registerSessionImport(session, sink);
   registerCompletions(program, sink);
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({

@@ -21,6 +21,8 @@ import { cwd, env, home } from "../runtime/process.ts";
 import type { SearchHit } from "../index/types.ts";
 import type { IndexProgress } from "./index_client.ts";
 import { IndexLink } from "./index_link.ts";
+import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSessions } from "./cleanup.ts";
+import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
 import { indexConnection } from "./index_settings.ts";
 import { SessionHandle } from "./session_handle.ts";
 
@@ -241,6 +243,26 @@ export class Crucible {
     );
     const { files, events, seconds } = answer.result;
     return { sessions: this.#store.ids().length, events, files, seconds, warnings: answer.warnings };
+  }
+
+  /** Removes or archives sessions whose last activity is older than `options.olderThanMs`. */
+  async cleanup(options: CleanupOptions): Promise<CleanupReport> {
+    return await cleanupSessions(this.#store, options, this.#cleanupHooks());
+  }
+
+  /** Imports other tools' transcripts as sessions; re-importing a file adds only what is new. */
+  async importSources(paths: string[], options: Omit<ImportOptions, "transform">): Promise<ImportReport> {
+    return await importSources(this.#store, paths, { ...options, transform: this.#eventTransform() });
+  }
+
+  /** The cleanup callbacks plugins take part through. */
+  #cleanupHooks(): CleanupHooks {
+    return {};
+  }
+
+  /** What runs on each event before it is written (plugins' `event:before-append`). */
+  #eventTransform(): ImportOptions["transform"] {
+    return undefined;
   }
 
   /** Waits (at most `ms`) until the index owner has taken the events appended so far. */

@@ -10,6 +10,7 @@ import { IndexUnavailableError, WaitTimeoutError } from "../model/errors.ts";
 import { closeSurreal, connectSurreal, displayUrl, type OpenIndexOptions } from "./connect.ts";
 import { defineSchema, dropSchema, ensureSchema, MAX_SEQ, type SchemaStatus } from "./schema.ts";
 import { makeSnippet, RAW_MARKS } from "./snippet.ts";
+import { KeyedLock } from "./_keyed_lock.ts";
 import { checkLog, countEvents, eventRows, filterClauses, isoFromMs, logId, logRow } from "./_rows.ts";
 import type { Fingerprint, IndexedLog, SearchFilters, SearchHit, SessionSummary } from "./types.ts";
 
@@ -136,6 +137,8 @@ class SurrealSessionIndex implements SessionIndex {
   #url: string;
   #timeoutMs: number;
   #closed = false;
+  /** Writes to one session run one at a time (see {@linkcode KeyedLock}); different sessions run at once. */
+  #lock = new KeyedLock();
   readonly schema: SchemaStatus;
 
   constructor(db: Surreal, schema: SchemaStatus, url: string, timeoutMs: number) {
@@ -148,24 +151,25 @@ class SurrealSessionIndex implements SessionIndex {
   async replaceLog(log: IndexedLog): Promise<void> {
     checkLog(log);
     const events = eventRows(log);
-    await this.#run(
-      `index ${log.file}`,
-      `BEGIN TRANSACTION;
+    await this.#lock.run([log.sessionId], () =>
+      this.#run(
+        `index ${log.file}`,
+        `BEGIN TRANSACTION;
 LET $old_sid = (SELECT VALUE session_id FROM ONLY $log_id);
 ${DELETE_FILE_EVENTS}
 ${WRITE_EVENTS}
 UPSERT $log_id CONTENT $log RETURN NONE;
 ${REFRESH_SESSIONS}
 COMMIT TRANSACTION;`,
-      {
-        log_id: logId(log.file),
-        log: { ...logRow(log), ...countEvents(events) },
-        events,
-        file: log.file,
-        sid: log.sessionId,
-        max_seq: MAX_SEQ,
-      },
-    );
+        {
+          log_id: logId(log.file),
+          log: { ...logRow(log), ...countEvents(events) },
+          events,
+          file: log.file,
+          sid: log.sessionId,
+          max_seq: MAX_SEQ,
+        },
+      ));
   }
 
   async appendEvents(log: IndexedLog, options: AppendOptions = {}): Promise<boolean> {
@@ -175,9 +179,10 @@ COMMIT TRANSACTION;`,
     const previous = options.previous;
     // Every LET comes before the first write: in SurrealDB 3.0.2 a LET that
     // follows a write inside an IF block is NONE to the writes after it.
-    const results = await this.#run<unknown[]>(
-      `append to ${log.file}`,
-      `BEGIN TRANSACTION;
+    const results = await this.#lock.run([log.sessionId], () =>
+      this.#run<unknown[]>(
+        `append to ${log.file}`,
+        `BEGIN TRANSACTION;
 LET $prev = (SELECT * FROM ONLY $log_id);
 LET $old_sid = $prev.session_id;
 LET $ok = ($expect = NONE) OR ($prev != NONE AND $prev.size = $expect.size
@@ -206,18 +211,21 @@ IF $ok { fn::cru_refresh_session($sid); };
 IF $ok AND $old_sid != NONE AND $old_sid != $sid { fn::cru_refresh_session($old_sid); };
 COMMIT TRANSACTION;
 RETURN $ok;`,
-      {
-        log_id: logId(log.file),
-        log: logRow(log),
-        events,
-        added,
-        first_seq: events.reduce<number | undefined>((min, event) => Math.min(min ?? event.seq, event.seq), undefined),
-        expect: previous,
-        file: log.file,
-        sid: log.sessionId,
-        max_seq: MAX_SEQ,
-      },
-    );
+        {
+          log_id: logId(log.file),
+          log: logRow(log),
+          events,
+          added,
+          first_seq: events.reduce<number | undefined>(
+            (min, event) => Math.min(min ?? event.seq, event.seq),
+            undefined,
+          ),
+          expect: previous,
+          file: log.file,
+          sid: log.sessionId,
+          max_seq: MAX_SEQ,
+        },
+      ));
     return results.at(-1) === true;
   }
 
@@ -225,16 +233,23 @@ RETURN $ok;`,
     // One transaction per file: deleting a large file's events from the
     // full-text index takes a while, and each file is then done or not.
     for (const file of new Set(files)) {
-      await this.#run(
-        `forget ${file}`,
-        `BEGIN TRANSACTION;
+      const [sid] = await this.#run<[string | undefined]>(
+        `read the session of ${file}`,
+        "SELECT VALUE session_id FROM ONLY $log_id;",
+        { log_id: logId(file) },
+      );
+      if (typeof sid !== "string") continue;
+      await this.#lock.run([sid], () =>
+        this.#run(
+          `forget ${file}`,
+          `BEGIN TRANSACTION;
 LET $old_sid = (SELECT VALUE session_id FROM ONLY $log_id);
 ${DELETE_FILE_EVENTS}
 DELETE $log_id RETURN NONE;
 IF $old_sid != NONE { fn::cru_refresh_session($old_sid); };
 COMMIT TRANSACTION;`,
-        { log_id: logId(file), file, max_seq: MAX_SEQ },
-      );
+          { log_id: logId(file), file, max_seq: MAX_SEQ },
+        ));
     }
   }
 
