@@ -20,15 +20,42 @@
  * @module
  */
 import { Crucible, type OpenOptions } from "./src/core/crucible.ts";
+import { BUILTIN_PLUGINS } from "./plugins/builtin.ts";
 
 export { Crucible } from "./src/core/crucible.ts";
 export type {
+  AppendReceipt,
   NewSessionOptions,
   OpenOptions,
+  ReindexReport,
+  SearchHit,
   SessionFilters,
   SessionListing,
   SessionView,
 } from "./src/core/crucible.ts";
+export { definePlugin } from "./src/plugin/plugin_definition.ts";
+export type {
+  PluginContext,
+  PluginDefinition,
+  PluginSearchHit,
+  PluginSession,
+} from "./src/plugin/plugin_definition.ts";
+export type { PluginInfo } from "./src/plugin/plugin_host.ts";
+export type {
+  CleanupSubject,
+  HookKind,
+  HookMap,
+  HookName,
+  HookSession,
+  ReindexSummary,
+  SessionDraft,
+  WrittenEvent,
+} from "./src/hooks/hook_map.ts";
+export { HOOK_KINDS, HOOK_NAMES } from "./src/hooks/hook_map.ts";
+export type { HookVeto } from "./src/hooks/hook_runner.ts";
+export { BUILTIN_PLUGINS } from "./plugins/builtin.ts";
+export type { CleanupOptions, CleanupReport } from "./src/core/cleanup.ts";
+export type { ImportOptions, ImportReport } from "./src/core/import_sessions.ts";
 export { SessionHandle } from "./src/core/session_handle.ts";
 export type { StoredEvent, WriteReceipt } from "./src/store/session_store.ts";
 export type { NewEvent, SessionEvent, ToolArgs } from "./src/model/event.ts";
@@ -39,8 +66,12 @@ export { SESSION_TYPES } from "./src/model/session_type.ts";
 export type { Log, LogMeta, ParseWarning } from "./src/model/log.ts";
 export {
   CruError,
+  EventVetoedError,
   FileNotFoundError,
+  IndexBusyError,
+  IndexUnavailableError,
   InvalidInputError,
+  SessionExistsError,
   SessionNotFoundError,
   SessionStateError,
   WaitTimeoutError,
@@ -53,6 +84,8 @@ export { parseAge, parseDateFilter } from "./src/model/time_filter.ts";
 /**
  * Opens a store: `options.dir`, else `CRU_DIR`, else the nearest `.crucible/`
  * above the current folder, else `~/.crucible` (created on first write).
+ * The built-in plugins run unless `options.plugins` says otherwise; user
+ * plugins from `.crucible/plugins/` load unless `options.userPlugins` is false.
  *
  * @example
  * ```ts ignore
@@ -62,5 +95,5 @@ export { parseAge, parseDateFilter } from "./src/model/time_filter.ts";
  * ```
  */
 export function open(options: OpenOptions = {}): Crucible {
-  return Crucible.open(options);
+  return Crucible.open({ plugins: BUILTIN_PLUGINS, ...options });
 }

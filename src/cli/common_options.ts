@@ -6,6 +6,8 @@
 import { type Command, Option } from "commander";
 import { Crucible, type SessionFilters } from "../core/crucible.ts";
 import { InvalidInputError } from "../model/errors.ts";
+import { writeStderr } from "../runtime/process.ts";
+import { BUILTIN_PLUGINS } from "../../plugins/builtin.ts";
 import { parseDateFilter } from "../model/time_filter.ts";
 
 /** The options every command has. */
@@ -25,7 +27,12 @@ export function withCommonOptions(command: Command): Command {
 
 /** Opens the store a command's options point at. */
 export function openStore(options: CommonOptions): Crucible {
-  return Crucible.open({ dir: options.dir, db: options.db });
+  return Crucible.open({
+    dir: options.dir,
+    db: options.db,
+    plugins: BUILTIN_PLUGINS,
+    onWarning: (message) => void writeStderr(`cru: ${message}\n`),
+  });
 }
 
 /** `--type`, `--since`, `--until`, `--limit` for list and search. */

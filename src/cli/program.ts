@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { registerCompletions } from "./commands/completions.ts";
+import { registerPluginList } from "./commands/plugin_list.ts";
 import { registerSessionAppend } from "./commands/session_append.ts";
 import { registerSessionAttach } from "./commands/session_attach.ts";
 import { registerSessionCleanup } from "./commands/session_cleanup.ts";
@@ -37,6 +38,8 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   registerSessionReindex(session, sink);
   registerSessionCleanup(session, sink);
   registerSessionImport(session, sink);
+  const plugin = program.command("plugin").description("plugins: built in and from .crucible/plugins/");
+  registerPluginList(plugin, sink);
   registerCompletions(program, sink);
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({

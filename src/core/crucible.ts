@@ -1,21 +1,15 @@
 /**
- * The facade the CLI and the library use: one store, its sessions, and (later)
- * the index and hooks wired in.
+ * The facade the CLI and the library use: one store, its sessions, the index
+ * owner for queries, and the plugins' hooks around every write.
  *
  * @module
  */
 import { readFileSync } from "node:fs";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
-import { InvalidInputError, SessionNotFoundError } from "../model/errors.ts";
+import { EventVetoedError, InvalidInputError, SessionNotFoundError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
-import { timestampMs } from "../model/timestamp.ts";
-import {
-  type CreateSessionOptions,
-  SessionStore,
-  type StoredEvent,
-  type WriteReceipt,
-} from "../store/session_store.ts";
+import { SessionStore, type StoredEvent, type WriteReceipt } from "../store/session_store.ts";
 import { findStoreDir } from "../store/store_location.ts";
 import { cwd, env, home } from "../runtime/process.ts";
 import type { SearchHit } from "../index/types.ts";
@@ -25,6 +19,11 @@ import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSess
 import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
 import { indexConnection } from "./index_settings.ts";
 import { SessionHandle } from "./session_handle.ts";
+import { PluginRuntime } from "./plugin_runtime.ts";
+import type { HookSession, SessionDraft } from "../hooks/hook_map.ts";
+import type { HookRunner, HookVeto } from "../hooks/hook_runner.ts";
+import type { PluginDefinition } from "../plugin/plugin_definition.ts";
+import type { PluginInfo, PluginServices } from "../plugin/plugin_host.ts";
 
 /** Options of {@linkcode Crucible.open}. */
 export interface OpenOptions {
@@ -40,10 +39,23 @@ export interface OpenOptions {
   db?: string;
   /** How long to wait for the index owner to start (default 60 s). */
   indexStartTimeoutMs?: number;
+  /** First-party plugins to run (`open()` from mod.ts and the binary pass the bundled ones). */
+  plugins?: readonly PluginDefinition[];
+  /** Load user plugins from `.crucible/plugins/` (default true). */
+  userPlugins?: boolean;
+  /** Bound on each hook handler, ms (default: config.yaml's `hooks.timeout_ms`, else 5 000). */
+  hookTimeoutMs?: number;
+  /** Where warnings go (plugin failures, vetoes); default: stderr. */
+  onWarning?: (message: string) => void;
 }
 
 /** One search hit, best first. */
 export type { SearchHit } from "../index/types.ts";
+
+/** Where an append landed, and which events plugins vetoed. */
+export interface AppendReceipt extends WriteReceipt {
+  vetoed: HookVeto[];
+}
 
 /** What a reindex did. */
 export interface ReindexReport {
@@ -110,11 +122,27 @@ export class Crucible {
   readonly root: string;
   readonly #store: SessionStore;
   readonly #index: IndexLink;
+  readonly #plugins: PluginRuntime;
+  readonly #cwd: string;
+  readonly #warn: (message: string) => void;
+  readonly #sessions = new Map<string, HookSession>();
 
-  private constructor(root: string, store: SessionStore, index: IndexLink) {
+  private constructor(
+    root: string,
+    parts: {
+      store: SessionStore;
+      index: IndexLink;
+      plugins: PluginRuntime;
+      cwd: string;
+      warn: (message: string) => void;
+    },
+  ) {
     this.root = root;
-    this.#store = store;
-    this.#index = index;
+    this.#store = parts.store;
+    this.#index = parts.index;
+    this.#plugins = parts.plugins;
+    this.#cwd = parts.cwd;
+    this.#warn = parts.warn;
   }
 
   /** Opens the store (it is created on first write). */
@@ -126,30 +154,80 @@ export class Crucible {
       connection: indexConnection(root, options.db),
       startTimeoutMs: options.indexStartTimeoutMs,
     });
-    return new Crucible(root, store, index);
+    const warn = options.onWarning ?? ((message: string) => console.error(`cru: ${message}`));
+    const plugins = new PluginRuntime({
+      root,
+      builtins: options.plugins ?? [],
+      userPlugins: options.userPlugins ?? true,
+      hookTimeoutMs: options.hookTimeoutMs,
+      warn,
+    });
+    return new Crucible(root, { store, index, plugins, cwd: options.cwd ?? cwd(), warn });
   }
 
-  /** Creates a session and returns its id, folder and first log. */
-  // Not async: create() is synchronous, and a bad option should reject, not throw, hence the wrapper.
-  newSession(options: NewSessionOptions = {}): Promise<WriteReceipt & { dir: string }> {
-    try {
-      return Promise.resolve(this.#createSession(options));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  /** Loads the plugins (once) and returns their hooks. */
+  async #hooks(): Promise<HookRunner> {
+    await this.#plugins.ready(() => this.#pluginServices());
+    return this.#plugins.hooks;
   }
 
-  #createSession(options: NewSessionOptions): WriteReceipt & { dir: string } {
-    const type = options.type ?? "chat";
-    if (!isSessionType(type)) throw new InvalidInputError("session type", type, `one of ${SESSION_TYPES.join(", ")}`);
-    if (options.title !== undefined && options.title.trim() === "") {
-      throw new InvalidInputError("title", options.title, "some text");
+  /** The plugins, where they came from and the hooks they registered. */
+  async plugins(): Promise<PluginInfo[]> {
+    return await this.#plugins.ready(() => this.#pluginServices());
+  }
+
+  #pluginServices(): PluginServices {
+    return {
+      cwd: this.#cwd,
+      report: this.#warn,
+      openSession: async (plugin, options) => {
+        const session = this.#openPluginSession(plugin, options.title) ??
+          await this.openSession({ type: "plugin", ...options, extra: { plugin } });
+        return {
+          id: session.id,
+          append: async (event) => {
+            const { file, at } = await session.append(event);
+            return { file, at };
+          },
+          end: async () => void await session.end(),
+        };
+      },
+      search: async (query, filters) => (await this.search(query, filters)).hits,
+    };
+  }
+
+  /** The plugin's own unended session with this title, if it has one (plugins reopen theirs across processes). */
+  #openPluginSession(plugin: string, title: string | undefined): SessionHandle | undefined {
+    for (const id of this.#store.ids().filter((id) => id.startsWith("plugin-")).reverse()) {
+      const head = this.#store.head(id);
+      if (head.extra.plugin === plugin && head.title === (title ?? null) && head.ended === null) {
+        return new SessionHandle(this, id);
+      }
     }
-    for (const tag of options.tags ?? []) {
-      if (!/^[^\s,]+$/.test(tag)) throw new InvalidInputError("tag", tag, "a word without spaces or commas");
+    return undefined;
+  }
+
+  /** A session as hooks see it (read once per process). */
+  #hookSession(id: string): HookSession {
+    let session = this.#sessions.get(id);
+    if (!session) {
+      session = this.#store.head(id);
+      this.#sessions.set(id, session);
     }
-    const create: CreateSessionOptions = { type, title: options.title, tags: options.tags, extra: options.extra };
-    return this.#store.create(create);
+    return session;
+  }
+
+  /** Creates a session and returns its id, folder and first log. Plugins may add to its frontmatter. */
+  async newSession(options: NewSessionOptions = {}): Promise<WriteReceipt & { dir: string }> {
+    const draft = checkSessionOptions(options);
+    const hooks = await this.#hooks();
+    const { value } = await hooks.waterfall("session:before-start", draft);
+    const final = value ?? draft;
+    const created = this.#store.create({ ...final, type: draft.type, extra: final.extra });
+    const session = { id: created.id, type: draft.type, title: final.title ?? null, dir: created.dir };
+    this.#sessions.set(created.id, session);
+    await hooks.parallel("session:start", session);
+    return created;
   }
 
   /** Creates a session and returns a handle on it. */
@@ -164,30 +242,84 @@ export class Crucible {
     return new SessionHandle(this, id);
   }
 
-  /** Appends one or more events; they are durable when the promise resolves. */
-  async append(id: string, events: NewEvent | readonly NewEvent[]): Promise<WriteReceipt> {
+  /**
+   * Appends one or more events; they are durable when the promise resolves.
+   * Plugins may change them first, or veto them: vetoed events are listed in
+   * the receipt, and when all are vetoed nothing is written and it rejects
+   * with {@linkcode EventVetoedError}.
+   */
+  async append(id: string, events: NewEvent | readonly NewEvent[]): Promise<AppendReceipt> {
     const list = (Array.isArray(events) ? events : [events]) as readonly NewEvent[];
     if (list.length === 0) throw new InvalidInputError("events", "[]", "at least one event");
     const valid = list.map(validateNewEvent);
-    const { id: written, file, at } = await this.#store.append(id, valid);
-    this.#index.notify(written, file);
-    return { id: written, file, at };
+    const hooks = await this.#hooks();
+    const session = this.#hookSession(id);
+    const { events: accepted, vetoed } = await this.#beforeAppend(hooks, valid, session);
+    if (accepted.length === 0) throw new EventVetoedError(vetoed[0].plugin, id);
+    for (const veto of vetoed) {
+      this.#warn(`plugin ${veto.plugin} vetoed an event for ${id} (${veto.hook}); it was not written`);
+    }
+    const written = await this.#store.append(id, accepted);
+    this.#index.notify(written.id, written.file);
+    for (const event of written.events) {
+      await hooks.parallel("event:after-append", { ...event, file: written.file }, session);
+    }
+    return { id: written.id, file: written.file, at: written.at, vetoed };
+  }
+
+  /** Runs `event:before-append` on each event: changed events are checked again, vetoed ones left out. */
+  async #beforeAppend(
+    hooks: HookRunner,
+    events: NewEvent[],
+    session: HookSession,
+  ): Promise<{ events: NewEvent[]; vetoed: HookVeto[] }> {
+    if (!hooks.has("event:before-append")) return { events, vetoed: [] };
+    const accepted: NewEvent[] = [];
+    const vetoed: HookVeto[] = [];
+    for (const event of events) {
+      const result = await hooks.waterfall("event:before-append", event, session);
+      if (result.veto) {
+        vetoed.push(result.veto);
+        continue;
+      }
+      try {
+        accepted.push(validateNewEvent(result.value));
+      } catch (error) {
+        this.#warn(`a plugin turned an event into an invalid one (${(error as Error).message}); writing it as it came`);
+        accepted.push(event);
+      }
+    }
+    return { events: accepted, vetoed };
   }
 
   /** Starts a continuation log after compaction; `summary` is the context it carries. */
   async compact(id: string, summary: string): Promise<WriteReceipt> {
     if (summary.trim() === "") throw new InvalidInputError("--summary", summary, "some text");
-    return await this.#store.compact(id, summary);
+    const hooks = await this.#hooks();
+    const receipt = await this.#store.compact(id, summary);
+    this.#index.notify(id, receipt.file);
+    await hooks.parallel("session:compact", this.#hookSession(id), { file: receipt.file, summary });
+    return receipt;
   }
 
   /** Copies `file` into the session's artifacts and links it from the log. */
-  attach(id: string, file: string, options: { name?: string } = {}): Promise<WriteReceipt & { artifact: string }> {
-    return this.#store.attach(id, file, options.name);
+  async attach(
+    id: string,
+    file: string,
+    options: { name?: string } = {},
+  ): Promise<WriteReceipt & { artifact: string }> {
+    const receipt = await this.#store.attach(id, file, options.name);
+    this.#index.notify(id, receipt.file);
+    return receipt;
   }
 
   /** Marks a session ended. */
-  end(id: string): Promise<WriteReceipt & { alreadyEnded: boolean }> {
-    return this.#store.end(id);
+  async end(id: string): Promise<WriteReceipt & { alreadyEnded: boolean }> {
+    const hooks = await this.#hooks();
+    const receipt = await this.#store.end(id);
+    this.#index.notify(id, receipt.file);
+    if (!receipt.alreadyEnded) await hooks.parallel("session:end", this.#hookSession(id));
+    return receipt;
   }
 
   /** Reads a whole session. */
@@ -242,63 +374,55 @@ export class Crucible {
       onProgress,
     );
     const { files, events, seconds } = answer.result;
-    return { sessions: this.#store.ids().length, events, files, seconds, warnings: answer.warnings };
+    const summary = { sessions: this.#store.ids().length, events, files, seconds };
+    await (await this.#hooks()).parallel("index:after-reindex", summary);
+    return { ...summary, warnings: answer.warnings };
   }
 
   /** Removes or archives sessions whose last activity is older than `options.olderThanMs`. */
   async cleanup(options: CleanupOptions): Promise<CleanupReport> {
-    return await cleanupSessions(this.#store, options, this.#cleanupHooks());
+    const hooks = await this.#hooks();
+    const cleanupHooks: CleanupHooks = {
+      beforeRemove: async (candidate, action) => {
+        const veto = await hooks.bail("session:before-cleanup", { ...candidate, action });
+        if (veto) this.#warn(`plugin ${veto.plugin} kept ${candidate.id} (session:before-cleanup)`);
+        return veto === undefined;
+      },
+      afterRemove: (candidate, action, archivedTo) =>
+        hooks.parallel("session:after-cleanup", { ...candidate, action, archivedTo }),
+    };
+    return await cleanupSessions(this.#store, options, cleanupHooks);
   }
 
   /** Imports other tools' transcripts as sessions; re-importing a file adds only what is new. */
   async importSources(paths: string[], options: Omit<ImportOptions, "transform">): Promise<ImportReport> {
-    return await importSources(this.#store, paths, { ...options, transform: this.#eventTransform() });
-  }
-
-  /** The cleanup callbacks plugins take part through. */
-  #cleanupHooks(): CleanupHooks {
-    return {};
-  }
-
-  /** What runs on each event before it is written (plugins' `event:before-append`). */
-  #eventTransform(): ImportOptions["transform"] {
-    return undefined;
+    const hooks = await this.#hooks();
+    const transform: ImportOptions["transform"] = async (event, sessionId) => {
+      const session = this.#sessions.get(sessionId) ?? this.#hookSession(sessionId);
+      const { events, vetoed } = await this.#beforeAppend(hooks, [event], session);
+      for (const veto of vetoed) {
+        this.#warn(`plugin ${veto.plugin} vetoed an imported event for ${sessionId}; it was not written`);
+      }
+      return events.length === 0 ? null : { ...events[0], at: event.at };
+    };
+    return await importSources(this.#store, paths, { ...options, transform });
   }
 
   /** Waits (at most `ms`) until the index owner has taken the events appended so far. */
   async flushIndex(ms = 2_000): Promise<void> {
     await this.#index.flush(ms);
   }
+}
 
-  /** Sessions matching the filters, newest activity first, read from the markdown without the index. */
-  async listFromMarkdown(
-    filters: SessionFilters = {},
-  ): Promise<{ sessions: SessionListing[]; warnings: ParseWarning[] }> {
-    const sessions: SessionListing[] = [];
-    const warnings: ParseWarning[] = [];
-    for (const id of this.#store.ids()) {
-      let view: SessionView;
-      try {
-        view = await this.show(id);
-      } catch (error) {
-        warnings.push({ file: this.#store.sessionDir(id), line: 0, message: (error as Error).message });
-        continue;
-      }
-      const last = timestampMs(view.last_activity);
-      if (filters.type !== undefined && view.type !== filters.type) continue;
-      if (filters.since !== undefined && last < filters.since) continue;
-      if (filters.until !== undefined && last > filters.until) continue;
-      sessions.push({
-        id: view.id,
-        type: view.type,
-        title: view.title,
-        started: view.started,
-        last_activity: view.last_activity,
-        events: view.events.length,
-        ended: view.ended,
-      });
-    }
-    sessions.sort((a, b) => timestampMs(b.last_activity) - timestampMs(a.last_activity) || (a.id < b.id ? 1 : -1));
-    return { sessions: filters.limit === undefined ? sessions : sessions.slice(0, filters.limit), warnings };
+/** Checks new-session options and turns them into the draft hooks see. */
+function checkSessionOptions(options: NewSessionOptions): SessionDraft & { type: SessionType } {
+  const type = options.type ?? "chat";
+  if (!isSessionType(type)) throw new InvalidInputError("session type", type, `one of ${SESSION_TYPES.join(", ")}`);
+  if (options.title !== undefined && options.title.trim() === "") {
+    throw new InvalidInputError("title", options.title, "some text");
   }
+  for (const tag of options.tags ?? []) {
+    if (!/^[^\s,]+$/.test(tag)) throw new InvalidInputError("tag", tag, "a word without spaces or commas");
+  }
+  return { type, title: options.title, tags: options.tags, extra: { ...options.extra } };
 }

@@ -4,10 +4,8 @@
  *
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parse } from "yaml";
 import { InvalidInputError } from "../model/errors.ts";
+import { readStoreConfig } from "../store/store_config.ts";
 import { env } from "../runtime/process.ts";
 
 /** How to reach the index; `url` undefined means the embedded one under `.crucible/index/`. */
@@ -46,15 +44,5 @@ export function indexConnection(root: string, url?: string): IndexConnection {
 }
 
 function readConfigIndex(root: string): Record<string, string | undefined> {
-  const path = join(root, "config.yaml");
-  if (!existsSync(path)) return {};
-  const config = parse(readFileSync(path, "utf8")) as { index?: Record<string, unknown> } | null;
-  const index = config?.index ?? {};
-  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
-  return {
-    url: text(index.url),
-    namespace: text(index.namespace),
-    database: text(index.database),
-    username: text(index.username),
-  };
+  return readStoreConfig(root).index;
 }

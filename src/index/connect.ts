@@ -165,7 +165,7 @@ function urlSafePath(path: string): string {
   if (!isAbsolute(path)) throw new IndexUnavailableError(path, "an embedded index needs an absolute path");
   if (new URL(`rocksdb://${path}`).pathname === path) return path;
   mkdirSync(path, { recursive: true });
-  const alias = join(tmpdir(), `cru-index-${createHash("sha256").update(path).digest("hex").slice(0, 16)}`);
+  const alias = aliasOf(path);
   if (new URL(`rocksdb://${alias}`).pathname !== alias) {
     throw new IndexUnavailableError(path, "the path and the temp folder both hold characters a URL cannot carry");
   }
@@ -181,4 +181,9 @@ function urlSafePath(path: string): string {
     renameSync(temp, alias);
   }
   return alias;
+}
+
+/** The symlink through which the engine reaches a folder whose path a URL cannot carry. */
+export function aliasOf(path: string): string {
+  return join(tmpdir(), `cru-index-${createHash("sha256").update(path).digest("hex").slice(0, 16)}`);
 }

@@ -46,6 +46,15 @@ export class SessionNotFoundError extends CruError {
   }
 }
 
+/** Every event of a write was vetoed by a plugin: nothing was written. */
+export class EventVetoedError extends CruError {
+  readonly plugin: string;
+  constructor(plugin: string, sessionId: string) {
+    super("event_vetoed", `not written: plugin ${plugin} vetoed the event for ${sessionId}`);
+    this.plugin = plugin;
+  }
+}
+
 /** A session with this id exists already (creating one with a given id). */
 export class SessionExistsError extends CruError {
   readonly id: string;

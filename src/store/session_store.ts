@@ -75,6 +75,16 @@ export interface StoredLog {
   warnings: ParseWarning[];
 }
 
+/** What {@linkcode SessionStore.head} reads. */
+export interface SessionHead {
+  id: string;
+  dir: string;
+  type: string;
+  title: string | null;
+  extra: Record<string, unknown>;
+  ended: string | null;
+}
+
 /** One log's committed bytes and what they parse to. */
 export interface LogSnapshot {
   file: string;
@@ -208,7 +218,9 @@ export class SessionStore {
   async appendTimed(id: string, events: readonly SessionEvent[]): Promise<WriteReceipt & { events: SessionEvent[] }> {
     const dir = this.#existingDir(id);
     for (const event of events) {
-      if (!TIMESTAMP_PATTERN.test(event.at)) throw new InvalidInputError("event time", event.at, "an ISO-8601 timestamp");
+      if (!TIMESTAMP_PATTERN.test(event.at)) {
+        throw new InvalidInputError("event time", event.at, "an ISO-8601 timestamp");
+      }
     }
     return await this.#exclusive(dir, id, (lock) => {
       const file = this.#currentLog(dir);
@@ -365,6 +377,21 @@ export class SessionStore {
       }
     }
     return logs;
+  }
+
+  /**
+   * A session's type, title and extra frontmatter (from its first log) and
+   * whether it ended (from its last), without reading its events.
+   */
+  head(id: string): SessionHead {
+    const dir = this.#existingDir(id);
+    const names = this.#logNames(dir);
+    const first = join(dir, names[0]);
+    const { meta, heading } = readLogHead(first, this.#fallback(id, first)).log;
+    const title = meta.title ?? (heading !== "" && heading !== defaultHeading(meta.type) ? heading : null);
+    const last = join(dir, names.at(-1)!);
+    const ended = names.length === 1 ? meta.ended : readLogHead(last, this.#fallback(id, last)).log.meta.ended;
+    return { id, dir, type: meta.type, title, extra: meta.extra, ended: ended ?? null };
   }
 
   /** Ids of all sessions, oldest first by id. */

@@ -174,7 +174,12 @@ test("findStoreDir() prefers --dir, then CRU_DIR, then the nearest .crucible, th
 test("create() with a given id and start time, and appendTimed() with the events' own times", () =>
   withTempDir(async (root) => {
     const store = new SessionStore({ root });
-    const created = store.create({ type: "chat", id: "chat-aider-1a2b", started: "2023-05-01T09:00:00Z", extra: { source: "aider" } });
+    const created = store.create({
+      type: "chat",
+      id: "chat-aider-1a2b",
+      started: "2023-05-01T09:00:00Z",
+      extra: { source: "aider" },
+    });
     assert.equal(created.id, "chat-aider-1a2b");
     assert.equal(created.file, join(root, "sessions", "chat-aider-1a2b", "2023-05-01-0900.md"));
     assert.throws(() => store.create({ type: "chat", id: "chat-aider-1a2b" }), { code: "session_exists" });
@@ -194,5 +199,7 @@ test("create() with a given id and start time, and appendTimed() with the events
     ]);
     assert.equal(readFileSync(created.file, "utf8").match(/^## /gm)?.length, 2, "one heading per turn");
     assert.equal(session.lastActivity, "2023-05-01T09:05:00Z");
-    await assert.rejects(store.appendTimed(created.id, [{ role: "user", content: "x", at: "yesterday" }]), { code: "invalid_input" });
+    await assert.rejects(store.appendTimed(created.id, [{ role: "user", content: "x", at: "yesterday" }]), {
+      code: "invalid_input",
+    });
   }));

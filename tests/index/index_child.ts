@@ -75,8 +75,11 @@ async function main(program: Program): Promise<Report> {
       if (step.op === "sleep") await new Promise((resolve) => setTimeout(resolve, step.ms));
       else if (step.op === "fingerprints") value = Object.fromEntries(await index.fingerprints());
       else if (step.op === "clear") await index.clear();
-      // deno-lint-ignore no-explicit-any -- the program is data from the parent test
-      else value = await (index[step.op] as (...args: any[]) => Promise<unknown>).apply(index, step.args);
+      else {
+        // deno-lint-ignore no-explicit-any -- the program is data from the parent test
+        const method = index[step.op] as (...args: any[]) => Promise<unknown>;
+        value = await method.apply(index, "args" in step ? step.args : []);
+      }
       report.steps.push({ ok: true, value, ms: performance.now() - t0 });
     } catch (error) {
       report.steps.push({ ok: false, error: info(error), ms: performance.now() - t0 });

@@ -29,7 +29,11 @@ export function registerSessionAppend(session: Command, sink: OutputSink): void 
     const cru = openStore(options);
     const receipt = await cru.append(id, event);
     await cru.flushIndex();
-    sink.set({ json: options.json, data: receipt, text: `appended to ${receipt.id} at ${receipt.at}` });
+    sink.set({
+      json: options.json,
+      data: { id: receipt.id, file: receipt.file, at: receipt.at },
+      text: `appended to ${receipt.id} at ${receipt.at}`,
+    });
   });
 }
 

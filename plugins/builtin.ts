@@ -1,0 +1,12 @@
+/**
+ * The first-party plugins, bundled into the `cru` binary and loaded by
+ * `open()` (each can be turned off in `config.yaml`).
+ *
+ * @module
+ */
+import type { PluginDefinition } from "../mod.ts";
+import gitContext from "./git_context.ts";
+import redactSecrets from "./redact_secrets.ts";
+
+/** Built-in plugins, in the order their hooks run. */
+export const BUILTIN_PLUGINS: readonly PluginDefinition[] = [redactSecrets, gitContext];

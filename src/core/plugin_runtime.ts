@@ -1,0 +1,67 @@
+/**
+ * The facade's plugins: loaded once, on first use, then run around every
+ * write. Failures become one-line warnings naming plugin and hook.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { type HookFailure, HookRunner } from "../hooks/hook_runner.ts";
+import type { PluginDefinition } from "../plugin/plugin_definition.ts";
+import { loadPlugins, type PluginInfo, type PluginServices } from "../plugin/plugin_host.ts";
+import { readStoreConfig } from "../store/store_config.ts";
+
+/** Options of {@linkcode PluginRuntime}. */
+export interface PluginRuntimeOptions {
+  root: string;
+  /** First-party plugins (the binary and `open()` pass the bundled ones). */
+  builtins: readonly PluginDefinition[];
+  /** Load `.crucible/plugins/*.ts|*.js` (default true). */
+  userPlugins: boolean;
+  /** Bound on each hook handler, ms; config.yaml's `hooks.timeout_ms` when not given, else 5 000. */
+  hookTimeoutMs?: number;
+  /** Where warnings go. */
+  warn: (message: string) => void;
+}
+
+/** Plugins and their hooks for one store. */
+export class PluginRuntime {
+  readonly #options: PluginRuntimeOptions;
+  #hooks: HookRunner | undefined;
+  #loading: Promise<PluginInfo[]> | undefined;
+
+  constructor(options: PluginRuntimeOptions) {
+    this.#options = options;
+  }
+
+  /** The hook runner, once plugins are loaded (see {@linkcode ready}). */
+  get hooks(): HookRunner {
+    if (!this.#hooks) throw new Error("plugins are not loaded yet: await ready() first");
+    return this.#hooks;
+  }
+
+  /** Loads and sets up the plugins the first time; later calls wait for that. */
+  ready(services: () => PluginServices): Promise<PluginInfo[]> {
+    this.#loading ??= (async () => {
+      const config = readStoreConfig(this.#options.root);
+      const hooks = new HookRunner({
+        timeoutMs: this.#options.hookTimeoutMs ?? config.hookTimeoutMs ?? 5_000,
+        onFailure: (failure) => this.#options.warn(describeFailure(failure)),
+      });
+      this.#hooks = hooks;
+      return await loadPlugins({
+        builtins: this.#options.builtins,
+        userDir: this.#options.userPlugins ? join(this.#options.root, "plugins") : undefined,
+        settings: config.plugins,
+        hooks,
+        services: services(),
+        timeoutMs: this.#options.hookTimeoutMs ?? config.hookTimeoutMs ?? 5_000,
+      });
+    })();
+    return this.#loading;
+  }
+}
+
+function describeFailure(failure: HookFailure): string {
+  const what = failure.kind === "timeout" ? "timed out" : "failed";
+  return `plugin ${failure.plugin} ${what} in ${failure.hook}: ${failure.message}`;
+}

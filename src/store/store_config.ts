@@ -1,0 +1,90 @@
+/**
+ * `.crucible/config.yaml`: optional settings.
+ *
+ * ```yaml
+ * plugins:
+ *   redact-secrets:
+ *     enabled: false        # turn a plugin off
+ *   my-plugin:
+ *     options: { channel: "#ci" }
+ * hooks:
+ *   timeout_ms: 5000        # bound on each hook handler
+ * index:
+ *   url: ws://db.example:8000   # a SurrealDB server instead of the embedded index
+ *   namespace: cru
+ *   database: sessions
+ * ```
+ *
+ * @module
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { CruError } from "../model/errors.ts";
+
+/** One plugin's settings. */
+export interface PluginSettings {
+  enabled: boolean;
+  options: Record<string, unknown>;
+}
+
+/** The settings cru reads from `config.yaml`. */
+export interface StoreConfig {
+  plugins: Record<string, PluginSettings>;
+  hookTimeoutMs?: number;
+  index: { url?: string; namespace?: string; database?: string; username?: string };
+}
+
+/** A config.yaml that cannot be read as settings. */
+export class ConfigError extends CruError {
+  constructor(path: string, problem: string) {
+    super("config_invalid", `${path}: ${problem}`);
+  }
+}
+
+/** Reads the store's config.yaml (empty settings when there is none). */
+export function readStoreConfig(root: string): StoreConfig {
+  const path = join(root, "config.yaml");
+  const config: StoreConfig = { plugins: {}, index: {} };
+  if (!existsSync(path)) return config;
+  let data: unknown;
+  try {
+    data = parse(readFileSync(path, "utf8")) ?? {};
+  } catch (error) {
+    throw new ConfigError(path, `not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ConfigError(path, "expected a mapping of settings");
+  }
+  const { plugins, hooks, index } = data as Record<string, unknown>;
+  for (const [name, value] of Object.entries(mapping(path, "plugins", plugins))) {
+    const settings = value === false ? { enabled: false } : mapping(path, `plugins.${name}`, value ?? {});
+    const options = mapping(path, `plugins.${name}.options`, settings.options ?? {});
+    config.plugins[name] = { enabled: settings.enabled !== false, options };
+  }
+  const timeout = mapping(path, "hooks", hooks).timeout_ms;
+  if (timeout !== undefined) {
+    if (typeof timeout !== "number" || !(timeout > 0)) {
+      throw new ConfigError(path, `hooks.timeout_ms must be a positive number, not ${JSON.stringify(timeout)}`);
+    }
+    config.hookTimeoutMs = timeout;
+  }
+  const text = (key: string, value: unknown) => {
+    if (value !== undefined && typeof value !== "string") throw new ConfigError(path, `index.${key} must be text`);
+    return value as string | undefined;
+  };
+  const indexSettings = mapping(path, "index", index);
+  config.index = {
+    url: text("url", indexSettings.url),
+    namespace: text("namespace", indexSettings.namespace),
+    database: text("database", indexSettings.database),
+    username: text("username", indexSettings.username),
+  };
+  return config;
+}
+
+function mapping(path: string, key: string, value: unknown): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError(path, `${key} must be a mapping`);
+  return value as Record<string, unknown>;
+}
