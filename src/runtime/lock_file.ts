@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { closeSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, constants, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { CruError } from "../model/errors.ts";
 
 /** An open lock file. Its small text content is free for the holder to use. */
@@ -23,6 +23,10 @@ export interface LockFile {
 interface DenoFsFile {
   tryLockSync(exclusive?: boolean): boolean;
   unlockSync(): void;
+  seekSync(offset: number, whence: number): number;
+  readSync(buffer: Uint8Array): number | null;
+  writeSync(data: Uint8Array): number;
+  truncateSync(length?: number): void;
   close(): void;
 }
 interface DenoLike {
@@ -66,47 +70,47 @@ if (isBun && !deno) {
  * ```
  */
 export function openLockFile(path: string): LockFile {
-  // node:fs descriptors are real OS descriptors under Bun but not under Deno, so the
-  // text goes through node:fs everywhere and the lock through each runtime's own call.
-  const fd = openSync(path, "a+");
-  const textFd = openSync(path, "r+");
-  const text = {
-    read(): string {
+  if (deno) return denoLockFile(path);
+  if (bunFlock) return bunLockFile(path, bunFlock);
+  throw new CruError("unsupported_runtime", "file locks need Deno 2 or Bun; this runtime has neither");
+}
+
+/** Deno: node:fs descriptors are not OS descriptors there, so lock and text both go through one Deno.FsFile. */
+function denoLockFile(path: string): LockFile {
+  const file = deno!.openSync(path, { read: true, write: true, create: true });
+  return {
+    tryLock: (exclusive) => file.tryLockSync(exclusive),
+    unlock: () => file.unlockSync(),
+    read: () => {
+      file.seekSync(0, 0);
       const buffer = new Uint8Array(4096);
-      const length = readSync(textFd, buffer, 0, buffer.length, 0);
+      const length = file.readSync(buffer) ?? 0;
       return new TextDecoder().decode(buffer.subarray(0, length));
     },
-    write(value: string): void {
-      ftruncateSync(textFd, 0);
-      if (value !== "") writeSync(textFd, value, 0);
+    write: (value) => {
+      file.truncateSync(0);
+      file.seekSync(0, 0);
+      if (value !== "") file.writeSync(new TextEncoder().encode(value));
     },
+    close: () => file.close(),
   };
-  if (deno) {
-    closeSync(fd);
-    const file = deno.openSync(path, { read: true, write: true, create: true });
-    return {
-      ...text,
-      tryLock: (exclusive) => file.tryLockSync(exclusive),
-      unlock: () => file.unlockSync(),
-      close: () => {
-        file.close();
-        closeSync(textFd);
-      },
-    };
-  }
-  if (bunFlock) {
-    const flock = bunFlock;
-    return {
-      ...text,
-      tryLock: (exclusive) => flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) === 0,
-      unlock: () => void flock(fd, LOCK_UN),
-      close: () => {
-        closeSync(fd);
-        closeSync(textFd);
-      },
-    };
-  }
-  closeSync(fd);
-  closeSync(textFd);
-  throw new CruError("unsupported_runtime", "file locks need Deno 2 or Bun; this runtime has neither");
+}
+
+/** Bun: one real OS descriptor serves flock() and the text. */
+function bunLockFile(path: string, flock: (fd: number, operation: number) => number): LockFile {
+  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
+  return {
+    tryLock: (exclusive) => flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) === 0,
+    unlock: () => void flock(fd, LOCK_UN),
+    read: () => {
+      const buffer = new Uint8Array(4096);
+      const length = readSync(fd, buffer, 0, buffer.length, 0);
+      return new TextDecoder().decode(buffer.subarray(0, length));
+    },
+    write: (value) => {
+      ftruncateSync(fd, 0);
+      if (value !== "") writeSync(fd, value, 0);
+    },
+    close: () => closeSync(fd),
+  };
 }
