@@ -4,16 +4,9 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruJson, runCru } from "./_helpers/run_cru.ts";
+import type { SearchHit } from "../mod.ts";
 
-interface Hit {
-  session_id: string;
-  type: string;
-  file: string;
-  at: string;
-  role: string;
-  snippet: string;
-  score: number;
-}
+type Hit = SearchHit;
 
 /** Index owners started by these tests go away soon after the test's store does. */
 const ENV = { CRU_INDEX_IDLE_MS: "4000" };

@@ -12,7 +12,7 @@ import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session
 import { SessionStore, type StoredEvent, type WriteReceipt } from "../store/session_store.ts";
 import { findStoreDir } from "../store/store_location.ts";
 import { cwd, env, home } from "../runtime/process.ts";
-import type { SearchHit } from "../index/types.ts";
+import type { SearchHit, SessionSummary } from "../model/search_result.ts";
 import type { IndexProgress } from "./index_client.ts";
 import { IndexLink } from "./index_link.ts";
 import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSessions } from "./cleanup.ts";
@@ -50,7 +50,7 @@ export interface OpenOptions {
 }
 
 /** One search hit, best first. */
-export type { SearchHit } from "../index/types.ts";
+export type { SearchHit } from "../model/search_result.ts";
 
 /** Where an append landed, and which events plugins vetoed. */
 export interface AppendReceipt extends WriteReceipt {
@@ -80,15 +80,7 @@ export interface SessionView {
 }
 
 /** One row of `list`. */
-export interface SessionListing {
-  id: string;
-  type: string;
-  title: string | null;
-  started: string;
-  last_activity: string;
-  events: number;
-  ended: string | null;
-}
+export type SessionListing = SessionSummary;
 
 /** Filters of `list` (and later `search`); times are ms since the epoch. */
 export interface SessionFilters {

@@ -5,6 +5,7 @@
  * @module
  */
 import type { NewEvent } from "../model/event.ts";
+import type { SearchHit } from "../model/search_result.ts";
 import type { HookMap, HookName } from "../hooks/hook_map.ts";
 
 /** A session a plugin opened to log its own activity. */
@@ -16,15 +17,7 @@ export interface PluginSession {
 }
 
 /** A search hit as plugins see it. */
-export interface PluginSearchHit {
-  session_id: string;
-  type: string;
-  file: string;
-  at: string;
-  role: string;
-  snippet: string;
-  score: number;
-}
+export type PluginSearchHit = SearchHit;
 
 /** What `setup` receives. */
 export interface PluginContext {
