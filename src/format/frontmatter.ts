@@ -47,10 +47,17 @@ export function parseFrontmatter(
   if (document.errors.length > 0) {
     return { meta: base, problem: `frontmatter is not valid YAML: ${document.errors[0].message.split("\n")[0]}` };
   }
-  const data = document.toJS() ?? {};
-  if (typeof data !== "object" || Array.isArray(data)) {
+  let parsed: unknown;
+  try {
+    parsed = document.toJS() ?? {};
+  } catch (error) {
+    // e.g. `*word` reads as an alias to an anchor that does not exist
+    return { meta: base, problem: `frontmatter is not valid YAML: ${(error as Error).message.split("\n")[0]}` };
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     return { meta: base, problem: "frontmatter is not a YAML mapping" };
   }
+  const data = parsed as Record<string, unknown>;
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) if (!KNOWN_KEYS.includes(key)) extra[key] = value;
   const meta: LogMeta = {

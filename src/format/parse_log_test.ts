@@ -321,3 +321,12 @@ test("parseLog() never drops the words of a hand-written log (property)", () => 
     { numRuns: 500 },
   );
 });
+
+test("parseLog() reports frontmatter that YAML cannot resolve (an alias without anchor) instead of throwing", () => {
+  const text = "---\n**Assistant:**\n---\n\n# T\n\n## 2024-01-15T10:30:00Z\n\n**User:** still read\n";
+  const fallback = { session_id: "chat-x", type: "chat", started: "2024-01-01T00:00:00Z" };
+  const parsed = parseLog(text, { file: "alias.md", fallback });
+  assert.equal(parsed.frontmatterBroken, true);
+  assert.match(parsed.warnings[0].message, /not valid YAML/);
+  assert.deepEqual(parsed.log.events.map((e) => e.content), ["still read"]);
+});
