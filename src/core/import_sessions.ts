@@ -1,18 +1,49 @@
 /**
  * Import of other tools' transcripts (aider, SpecStory, Claude Code / Codex JSONL)
- * as ordinary cru sessions. (Stub: being written — see issue 7.)
+ * as ordinary cru sessions. Files are streamed a chunk at a time and events are
+ * written in batches, so memory stays bounded whatever the size of a file.
+ *
+ * Each source session gets a stable id, `<type>-<format>-<hash>`, the hash
+ * taken over the file's absolute path and what tells the session apart within
+ * the file, so importing a file again finds the sessions it made before. Those
+ * sessions are read back (streamed, under their shared lock) to count the
+ * events that stand for source events; the source's events up to that count
+ * are skipped and the rest appended. An event that grew since (a live file)
+ * gets its new text as a `(continued)` event; a tool call written before its
+ * result came gets the result the same way.
  *
  * @module
  */
-import type { SessionEvent } from "../model/event.ts";
-import { CruError } from "../model/errors.ts";
+import { closeSync, createReadStream, mkdirSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { basename, join, resolve } from "node:path";
+import { type SessionEvent, validateNewEvent } from "../model/event.ts";
+import { FileNotFoundError, InvalidInputError, SessionExistsError, WaitTimeoutError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
+import { formatTimestamp, TIMESTAMP_PATTERN } from "../model/timestamp.ts";
+import { continuationContent } from "../format/import/continuation.ts";
+import { LineSplitter } from "../format/import/line_splitter.ts";
+import { SessionLogScanner, type SessionScan } from "../format/import/session_log_scanner.ts";
+import {
+  SOURCE_FORMATS,
+  type SourceEvent,
+  type SourceFormat,
+  SourceFormatError,
+  type SourceItem,
+  type SourceSession,
+} from "../format/import/source_item.ts";
+import { createSourceParser } from "../format/import/source_parser.ts";
 import type { SessionStore } from "../store/session_store.ts";
+import { withSessionLock } from "../store/session_lock.ts";
+import { openLockFile } from "../runtime/lock_file.ts";
 
 /** Formats `import` reads. */
-export const IMPORT_FORMATS = ["aider", "specstory", "claude-code", "codex", "auto"] as const;
+export const IMPORT_FORMATS = [...SOURCE_FORMATS, "auto"] as const;
 /** One of {@linkcode IMPORT_FORMATS}. */
 export type ImportFormat = typeof IMPORT_FORMATS[number];
+
+/** Session types an import can make. */
+const IMPORT_TYPES = ["chat", "agent"] as const;
 
 /** Options of {@linkcode importSources}. */
 export interface ImportOptions {
@@ -21,6 +52,8 @@ export interface ImportOptions {
   type?: "chat" | "agent";
   /** Runs on each event before it is written (the `event:before-append` hook: redaction); null drops it. */
   transform?: (event: SessionEvent, sessionId: string) => Promise<SessionEvent | null>;
+  /** Events per write (default 1000); a write is also made once 4 MB of text wait. */
+  batchEvents?: number;
 }
 
 /** One session an import created or extended. */
@@ -39,9 +72,377 @@ export interface ImportReport {
   sessions: ImportedSession[];
   events: number;
   warnings: ParseWarning[];
+  /** Files found in folders that are not transcripts cru reads (each also has a warning). */
+  skipped: string[];
 }
 
-/** Imports files or folders of other tools' transcripts. */
-export function importSources(_store: SessionStore, _paths: string[], _options: ImportOptions): Promise<ImportReport> {
-  return Promise.reject(new CruError("not_implemented", "import is not implemented yet"));
+/** What an event dropped by a plugin leaves in its place, so later imports still line up. */
+export const DROPPED_EVENT_NOTE = "(an imported event was dropped by a plugin)";
+
+const READ_CHUNK = 1024 * 1024;
+const SNIFF_BYTES = 64 * 1024;
+const BATCH_CHARS = 4 * 1024 * 1024;
+const LOCK_TIMEOUT_MS = 10_000;
+/** How long an import waits for another one into the same store to finish. */
+const IMPORT_LOCK_TIMEOUT_MS = 10 * 60_000;
+/** The lock that keeps two imports into one store from counting the same events and both appending them. */
+const IMPORT_LOCK_NAME = ".import.lock";
+const TRANSCRIPT_FILE = /\.(md|markdown|jsonl)$/i;
+const SKIPPED_FOLDERS = new Set([".git", "node_modules"]);
+
+/**
+ * Imports files or folders of other tools' transcripts. Re-importing a file
+ * adds only what is new in it.
+ *
+ * @example
+ * ```ts ignore
+ * import { SessionStore } from "../store/session_store.ts";
+ * import { importSources } from "./import_sessions.ts";
+ * const store = new SessionStore({ root: "/tmp/example/.crucible" });
+ * const report = await importSources(store, ["project/.aider.chat.history.md"], { from: "auto" });
+ * console.log(report.sessions.map((s) => s.id));
+ * ```
+ */
+export async function importSources(
+  store: SessionStore,
+  paths: string[],
+  options: ImportOptions,
+): Promise<ImportReport> {
+  if (!(IMPORT_FORMATS as readonly string[]).includes(options.from)) {
+    throw new InvalidInputError("--from", String(options.from), `one of ${IMPORT_FORMATS.join(", ")}`);
+  }
+  if (options.type !== undefined && !(IMPORT_TYPES as readonly string[]).includes(options.type)) {
+    throw new InvalidInputError("--type", String(options.type), `one of ${IMPORT_TYPES.join(", ")}`);
+  }
+  if (paths.length === 0) throw new InvalidInputError("paths", "", "one or more files or folders to import");
+  const files = collectFiles(paths, resolve(store.root));
+  // A named file in the wrong format fails the import before anything is written.
+  for (const file of files) if (file.named) sniffFormat(file.path, options.from);
+  const report: ImportReport = { files: 0, sessions: [], events: 0, warnings: [], skipped: [] };
+  await withImportLock(store.root, async () => {
+    for (const file of files) {
+      try {
+        await importFile(store, file.path, options, report);
+        report.files++;
+      } catch (error) {
+        if (file.named || !(error instanceof SourceFormatError)) throw error;
+        report.skipped.push(file.path);
+        report.warnings.push({ file: file.path, line: error.line, message: `skipped: ${messageAfterPlace(error)}` });
+      }
+    }
+  });
+  report.events = report.sessions.reduce((sum, session) => sum + session.events, 0);
+  return report;
+}
+
+/** Runs `work` as the only import into the store (an import cron job overlapping itself waits, bounded). */
+async function withImportLock(root: string, work: () => Promise<void>): Promise<void> {
+  mkdirSync(root, { recursive: true });
+  const lock = openLockFile(join(root, IMPORT_LOCK_NAME));
+  try {
+    const deadline = Date.now() + IMPORT_LOCK_TIMEOUT_MS;
+    for (let pause = 5; !lock.tryLock(true); pause = Math.min(pause * 2, 200)) {
+      if (Date.now() >= deadline) {
+        throw new WaitTimeoutError(`another cru session import into ${root} to finish`, IMPORT_LOCK_TIMEOUT_MS);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+    try {
+      await work();
+    } finally {
+      lock.unlock();
+    }
+  } finally {
+    lock.close();
+  }
+}
+
+/** What an imported session's id is made from. */
+export interface ImportedSessionKey {
+  type: string;
+  format: SourceFormat;
+  /** The source file's absolute path. */
+  path: string;
+  /** What tells the session apart within the file ("" when the file holds one session). */
+  key: string;
+}
+
+/**
+ * The id an imported session gets: `<type>-<format>-<hash of path and key>`,
+ * the same every time the file is imported.
+ *
+ * @example
+ * ```ts
+ * import { importedSessionId } from "./import_sessions.ts";
+ * const id = importedSessionId({ type: "chat", format: "aider", path: "/p/.aider.chat.history.md", key: "1:# aider …" });
+ * console.assert(/^chat-aider-[0-9a-f]{16}$/.test(id));
+ * ```
+ */
+export function importedSessionId(session: ImportedSessionKey): string {
+  const hash = createHash("sha256").update(`${session.path}\n${session.key}`).digest("hex").slice(0, 16);
+  return `${session.type}-${session.format}-${hash}`;
+}
+
+interface FoundFile {
+  path: string;
+  /** Named on the command line (an error if unreadable), or found in a folder (skipped with a warning). */
+  named: boolean;
+}
+
+function collectFiles(paths: string[], storeRoot: string): FoundFile[] {
+  const found = new Map<string, FoundFile>();
+  const walk = (dir: string) => {
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (path === storeRoot || SKIPPED_FOLDERS.has(entry.name)) continue;
+      if (entry.isDirectory()) walk(path);
+      else if (TRANSCRIPT_FILE.test(entry.name) && isFile(path) && !found.has(path)) {
+        found.set(path, { path, named: false });
+      }
+    }
+  };
+  for (const given of paths) {
+    const path = resolve(given);
+    let isDir: boolean;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      throw new FileNotFoundError(given, "file or folder to import");
+    }
+    if (isDir) walk(path);
+    else found.set(path, { path, named: true });
+  }
+  return [...found.values()];
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Reads the start of a file far enough to know it is in the format (throws SourceFormatError if not). */
+function sniffFormat(path: string, from: ImportFormat): void {
+  let bytes: Uint8Array;
+  let whole: boolean;
+  try {
+    const fd = openSync(path, "r");
+    try {
+      const buffer = new Uint8Array(SNIFF_BYTES);
+      const read = readSync(fd, buffer, 0, SNIFF_BYTES, 0);
+      bytes = buffer.subarray(0, read);
+      whole = read < SNIFF_BYTES;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    throw new FileNotFoundError(path, "file to import");
+  }
+  const parser = createSourceParser(from, { file: path, fallbackTime: "1970-01-01T00:00:00Z" });
+  const splitter = new LineSplitter();
+  const lines = [...splitter.push(bytes), ...(whole ? splitter.end() : [])];
+  for (const line of lines) if (parser.push(line).some((item) => item.kind === "session")) return;
+  if (whole) parser.end();
+}
+
+async function importFile(store: SessionStore, path: string, options: ImportOptions, report: ImportReport) {
+  const mtime = formatTimestamp(statSync(path).mtime);
+  const parser = createSourceParser(options.from, { file: path, fallbackTime: mtime });
+  let session: SessionImport | undefined;
+  const take = async (items: SourceItem[]) => {
+    for (const item of items) {
+      if (item.kind === "session") {
+        await session?.finish();
+        session = await SessionImport.open(store, path, item, options, report);
+      } else if (item.kind === "event") {
+        // Parsers put events only after a session; a stray one would be a parser bug.
+        if (!session) throw new Error(`${path}:${item.line}: event before any session`);
+        await session.add(item);
+      } else {
+        report.warnings.push({ file: path, line: item.line, message: item.message });
+      }
+    }
+  };
+  const splitter = new LineSplitter();
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
+    for (const line of splitter.push(chunk as Uint8Array)) {
+      const items = parser.push(line);
+      if (items.length > 0) await take(items);
+    }
+  }
+  for (const line of splitter.end()) await take(parser.push(line));
+  await take(parser.end());
+  await session?.finish();
+}
+
+/** One session of a file being imported: lines the source's events up with what is already there. */
+class SessionImport {
+  readonly #store: SessionStore;
+  readonly #path: string;
+  readonly #start: SourceSession;
+  readonly #options: ImportOptions;
+  readonly #report: ImportReport;
+  readonly #entry: ImportedSession;
+  readonly #scan: SessionScan;
+  #seen = 0;
+  #stopped = false;
+  #batch: SessionEvent[] = [];
+  #batchChars = 0;
+
+  private constructor(
+    store: SessionStore,
+    path: string,
+    start: SourceSession,
+    options: ImportOptions,
+    report: ImportReport,
+    entry: ImportedSession,
+    scan: SessionScan,
+  ) {
+    this.#store = store;
+    this.#path = path;
+    this.#start = start;
+    this.#options = options;
+    this.#report = report;
+    this.#entry = entry;
+    this.#scan = scan;
+  }
+
+  /** Creates the session, or reads how far an earlier import of it got. */
+  static async open(
+    store: SessionStore,
+    path: string,
+    start: SourceSession,
+    options: ImportOptions,
+    report: ImportReport,
+  ): Promise<SessionImport> {
+    const type = options.type ?? (start.format === "aider" || start.format === "specstory" ? "chat" : "agent");
+    const id = importedSessionId({ type, format: start.format, path, key: start.key });
+    let created = false;
+    if (!store.has(id)) {
+      const extra: Record<string, unknown> = { source: start.format, source_path: path };
+      if (start.key !== "") extra.source_line = start.line;
+      Object.assign(extra, start.meta);
+      try {
+        store.create({ type, id, title: start.title, started: start.started, extra });
+        created = true;
+      } catch (error) {
+        if (!(error instanceof SessionExistsError)) throw error; // made meanwhile by another import
+      }
+    }
+    const scan = created ? { sourceEvents: 0, last: undefined, openTools: new Map() } : await scanSession(store, id);
+    const entry: ImportedSession = { id, source: start.format, source_path: path, created, events: 0 };
+    report.sessions.push(entry);
+    return new SessionImport(store, path, start, options, report, entry, scan);
+  }
+
+  /** The source's next event: skipped if imported before, else written (in batches). */
+  async add(item: SourceEvent): Promise<void> {
+    const index = this.#seen++;
+    if (this.#stopped) return;
+    const scan = this.#scan;
+    if (index < scan.sourceEvents - 1) {
+      // Imported before; only a tool call written before its result came may have more now.
+      if (!scan.openTools.has(index) || item.event.role !== "tool" || item.event.content === "") return;
+      const ready = await this.#prepare(item);
+      if (ready.role === "tool" && ready.content !== "") {
+        await this.#write({ ...ready, content: continuationContent(ready.content) });
+      }
+      return;
+    }
+    const ready = await this.#prepare(item);
+    if (index > scan.sourceEvents - 1) return await this.#write(ready);
+    // The last event imported before: the same, grown (a live file), or changed.
+    const last = scan.last!;
+    if (ready.role === last.role && ready.tool === last.tool && ready.content.startsWith(last.content)) {
+      if (ready.content.length > last.content.length) {
+        await this.#write({ ...ready, content: continuationContent(ready.content.slice(last.content.length)) });
+      }
+      return;
+    }
+    this.#stopped = true;
+    this.#report.warnings.push({
+      file: this.#path,
+      line: item.line,
+      message: `this event differs from event ${index + 1} of session ${this.#entry.id}, imported from here ` +
+        "before: the file was changed, not just added to, so nothing more is imported into that session " +
+        "(remove the session to import the file afresh)",
+    });
+  }
+
+  /** The source session has ended: writes what waits and checks nothing went missing. */
+  async finish(): Promise<void> {
+    await this.#flush();
+    if (!this.#stopped && this.#seen < this.#scan.sourceEvents) {
+      this.#report.warnings.push({
+        file: this.#path,
+        line: this.#start.line,
+        message: `session ${this.#entry.id} holds ${this.#scan.sourceEvents} events imported from here, but the ` +
+          `file now has ${this.#seen}: it was cut or rewritten, so nothing was imported into that session`,
+      });
+    }
+  }
+
+  /** The event as it will be written: checked, given a time, passed through the transform. */
+  async #prepare(item: SourceEvent): Promise<SessionEvent> {
+    const at = TIMESTAMP_PATTERN.test(item.event.at) ? item.event.at : this.#start.started;
+    let ready: SessionEvent = { ...validateNewEvent(item.event), at };
+    if (this.#options.transform) {
+      const changed = await this.#options.transform(ready, this.#entry.id);
+      ready = changed === null ? { role: "note", content: DROPPED_EVENT_NOTE, at } : changed;
+      ready = { ...validateNewEvent(ready), at: TIMESTAMP_PATTERN.test(ready.at) ? ready.at : at };
+    }
+    return ready;
+  }
+
+  async #write(event: SessionEvent): Promise<void> {
+    this.#batch.push(event);
+    this.#batchChars += event.content.length;
+    if (this.#batch.length >= (this.#options.batchEvents ?? 1000) || this.#batchChars >= BATCH_CHARS) {
+      await this.#flush();
+    }
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#batch.length === 0) return;
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#batchChars = 0;
+    await this.#store.appendTimed(this.#entry.id, batch);
+    this.#entry.events += batch.length;
+  }
+}
+
+/** Streams a session's logs (under its shared lock) to see how far earlier imports got. */
+async function scanSession(store: SessionStore, id: string): Promise<SessionScan> {
+  return await withSessionLock(
+    store.sessionDir(id),
+    { exclusive: false, timeoutMs: LOCK_TIMEOUT_MS, what: `the lock of session ${id}` },
+    async (lock) => {
+      const scanner = new SessionLogScanner();
+      for (const file of store.logFiles(id)) {
+        // An append that was cut short is not part of the log.
+        const committed = lock.committedSize(basename(file));
+        scanner.startFile();
+        const splitter = new LineSplitter({ keepCR: true });
+        if (committed !== 0) {
+          const range = committed === undefined ? {} : { end: committed - 1 };
+          for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK, ...range })) {
+            for (const line of splitter.push(chunk as Uint8Array)) scanner.push(line);
+          }
+        }
+        for (const line of splitter.end()) scanner.push(line, false);
+        scanner.endFile();
+      }
+      return scanner.result();
+    },
+  );
+}
+
+/** A SourceFormatError's message without its `file:line: ` prefix (the warning carries those). */
+function messageAfterPlace(error: SourceFormatError): string {
+  const prefix = `${error.file}:${error.line}: `;
+  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }

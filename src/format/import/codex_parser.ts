@@ -1,0 +1,162 @@
+/**
+ * Codex CLI session files (`~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl`):
+ * `{timestamp, type, payload}` lines — `session_meta` first, then
+ * `response_item`s (messages, reasoning, function calls and their outputs),
+ * with `event_msg` lines that repeat them for the UI (skipped) and
+ * `turn_context` lines (skipped). The 2025 format without `payload` (a first
+ * line `{id, timestamp, instructions}`, then bare items) is read too.
+ *
+ * @module
+ */
+import type { Role } from "../../model/role.ts";
+import type { ToolArgs } from "../../model/event.ts";
+import { isObject, JsonLinesParser, type JsonObject, text } from "./_json_lines.ts";
+import type { SourceItem } from "./source_item.ts";
+import { toolName } from "./source_item.ts";
+import { jsonTime } from "./source_time.ts";
+import { ToolCallQueue } from "./tool_call_queue.ts";
+
+/**
+ * Reads a Codex CLI JSONL session.
+ *
+ * @example
+ * ```ts
+ * import { CodexParser } from "./codex_parser.ts";
+ * const parser = new CodexParser({ file: "r.jsonl", fallbackTime: "2024-01-01T00:00:00Z" });
+ * const meta = { timestamp: "2025-12-28T12:18:30Z", type: "session_meta", payload: { id: "s1", timestamp: "2025-12-28T12:18:30Z" } };
+ * const said = { timestamp: "2025-12-28T12:19:00Z", type: "response_item", payload: { type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] } };
+ * const items = [...parser.push(JSON.stringify(meta)), ...parser.push(JSON.stringify(said)), ...parser.end()];
+ * console.assert(items.map((i) => i.kind).join() === "session,event");
+ * ```
+ */
+export class CodexParser extends JsonLinesParser {
+  readonly format = "codex" as const;
+  readonly #tools = new ToolCallQueue();
+
+  protected get label(): string {
+    return "Codex";
+  }
+
+  protected record(value: JsonObject): SourceItem[] {
+    const time = jsonTime(value.timestamp);
+    if (time !== undefined) this.at = time;
+    if (value.type === "session_meta" && isObject(value.payload)) {
+      this.#meta(value.payload, time);
+      return [];
+    }
+    if (value.type === undefined && typeof value.id === "string") {
+      this.#meta(value, time); // the 2025 format's first line
+      return [];
+    }
+    if (time !== undefined) this.startSession(time, {});
+    if (value.type === "response_item" && isObject(value.payload)) return this.#item(value.payload);
+    if (value.type === "compacted" && isObject(value.payload)) {
+      const message = text(value.payload.message);
+      return message ? this.#add("note", `Compacted: ${message}`) : [];
+    }
+    if (typeof value.type === "string" && !("payload" in value)) return this.#item(value); // the 2025 format
+    return []; // event_msg repeats response items for the UI; turn_context is settings
+  }
+
+  protected finish(): SourceItem[] {
+    return this.#tools.end();
+  }
+
+  #meta(payload: JsonObject, lineTime: string | undefined): void {
+    const meta: JsonObject = {};
+    if (typeof payload.id === "string") meta.source_session = payload.id;
+    if (typeof payload.cwd === "string") meta.source_cwd = payload.cwd;
+    if (typeof payload.cli_version === "string") meta.source_version = payload.cli_version;
+    const started = jsonTime(payload.timestamp) ?? lineTime;
+    if (started !== undefined) {
+      this.at = started;
+      this.startSession(started, meta);
+    }
+  }
+
+  #item(item: JsonObject): SourceItem[] {
+    switch (item.type) {
+      case "message": {
+        const role: Role = item.role === "user" ? "user" : item.role === "assistant" ? "assistant" : "system";
+        const content = messageText(item.content);
+        return content === "" ? [] : this.#add(role, content);
+      }
+      case "reasoning": {
+        const summary = Array.isArray(item.summary) ? item.summary : [];
+        const parts = summary.map((part) => isObject(part) ? text(part.text) : undefined).filter((t) => t);
+        if (parts.length === 0 && Array.isArray(item.content)) parts.push(messageText(item.content));
+        const content = parts.join("\n\n");
+        return content === "" ? [] : this.#add("thought", content);
+      }
+      case "function_call":
+        return this.#tools.call(
+          text(item.call_id),
+          toolName(item.name),
+          parseArguments(item.arguments),
+          this.at,
+          this.line,
+        );
+      case "custom_tool_call":
+        return this.#tools.call(
+          text(item.call_id),
+          toolName(item.name),
+          { input: item.input ?? null },
+          this.at,
+          this.line,
+        );
+      case "local_shell_call":
+        return this.#tools.call(
+          text(item.call_id),
+          "shell",
+          isObject(item.action) ? item.action : {},
+          this.at,
+          this.line,
+        );
+      case "web_search_call": {
+        const args: ToolArgs = isObject(item.action) ? item.action : {};
+        return this.#tools.add({ role: "tool", tool: "web_search", args, content: "", at: this.at }, this.line);
+      }
+      case "function_call_output":
+      case "custom_tool_call_output":
+      case "local_shell_call_output":
+        return this.#tools.result(text(item.call_id), outputText(item.output), this.line, this.at);
+      default:
+        return [];
+    }
+  }
+
+  #add(role: Role, content: string): SourceItem[] {
+    const item = this.event({ role, content });
+    return item.kind === "event" ? this.#tools.add(item.event, item.line) : [];
+  }
+}
+
+/** The text parts of a message's content list. */
+function messageText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content.map((part) => {
+    if (!isObject(part)) return "";
+    if (typeof part.text === "string") return part.text;
+    return typeof part.type === "string" && part.type.includes("image") ? "[image]" : "";
+  }).filter((t) => t !== "").join("\n\n");
+}
+
+/** A function call's `arguments`: a JSON text that is usually an object. */
+function parseArguments(raw: unknown): ToolArgs {
+  if (isObject(raw)) return raw;
+  if (typeof raw !== "string") return raw === undefined ? {} : { arguments: raw };
+  try {
+    const value = JSON.parse(raw);
+    return isObject(value) ? value : { arguments: value };
+  } catch {
+    return { arguments: raw };
+  }
+}
+
+/** A call's output: a string, or `{content}` / anything else as JSON. */
+function outputText(output: unknown): string {
+  if (typeof output === "string") return output;
+  if (isObject(output) && typeof output.content === "string") return output.content;
+  return output === undefined || output === null ? "" : JSON.stringify(output);
+}
