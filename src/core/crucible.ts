@@ -397,7 +397,13 @@ export class Crucible {
       }
       return events.length === 0 ? null : { ...events[0], at: event.at };
     };
-    return await importSources(this.#store, paths, { ...options, transform });
+    const report = await importSources(this.#store, paths, { ...options, transform });
+    for (const session of report.sessions) {
+      if (session.events > 0) {
+        for (const file of this.#store.logFiles(session.id)) this.#index.notify(session.id, file);
+      }
+    }
+    return report;
   }
 
   /** Waits (at most `ms`) until the index owner has taken the events appended so far. */
