@@ -54,7 +54,8 @@ export type {
 export { HOOK_KINDS, HOOK_NAMES } from "./src/hooks/hook_map.ts";
 export type { HookVeto } from "./src/hooks/hook_runner.ts";
 export { BUILTIN_PLUGINS } from "./plugins/builtin.ts";
-export type { CleanupOptions, CleanupReport } from "./src/core/cleanup.ts";
+export { CleanupIncompleteError } from "./src/core/cleanup.ts";
+export type { CleanupCandidate, CleanupOptions, CleanupReport } from "./src/core/cleanup.ts";
 export type { ImportOptions, ImportReport } from "./src/core/import_sessions.ts";
 export { SessionHandle } from "./src/core/session_handle.ts";
 export type { StoredEvent, WriteReceipt } from "./src/store/session_store.ts";

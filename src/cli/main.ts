@@ -24,8 +24,10 @@ export async function runCli(args: string[]): Promise<number> {
     code = described.code;
     if (described.message) pendingErr += `cru: ${described.message}\n`;
   }
+  // A command that failed after producing its report (cleanup with some sessions failed)
+  // still prints it: scripts read what was done.
   const output = sink.output;
-  if (code === 0 && output) {
+  if (output) {
     for (const warning of output.warnings ?? []) pendingErr += `${warning}\n`;
     pendingOut += output.json
       ? `${JSON.stringify(output.data, null, 2)}\n`
