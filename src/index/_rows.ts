@@ -5,7 +5,7 @@
  */
 import { RecordId } from "surrealdb";
 import { InvalidInputError } from "../model/errors.ts";
-import { timestampMs } from "../model/timestamp.ts";
+import { formatTimestamp, timestampMs } from "../model/timestamp.ts";
 import type { IndexedEvent, IndexedLog, SearchFilters } from "./types.ts";
 
 /** An `event` row. */
@@ -115,9 +115,9 @@ export function countEvents(rows: EventRow[]): LogCounts {
   return counts;
 }
 
-/** An ISO-8601 time for ms since the epoch, without a `.000` fraction. */
+/** An ISO-8601 time for ms since the epoch, in whole seconds like every time cru shows. */
 export function isoFromMs(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.000Z$/, "Z");
+  return formatTimestamp(new Date(ms));
 }
 
 /** Checks filters and builds the `WHERE` conditions for them (values are always bound). */

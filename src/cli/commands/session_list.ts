@@ -16,10 +16,13 @@ export function registerSessionList(session: Command, sink: OutputSink): void {
     .action(async (options: CommonOptions & FilterOptions) => {
       const filters = readFilters(options);
       const { sessions, warnings } = await openStore(options).list(filters);
-      const rows = sessions.map((s) =>
-        `${s.id}  ${s.type.padEnd(8)}  ${s.last_activity}  ${String(s.events).padStart(5)}  ${s.title ?? ""}`
+      const width = Math.max(2, ...sessions.map((session) => session.id.length));
+      const rows = sessions.map((session) =>
+        `${session.id.padEnd(width)}  ${session.type.padEnd(8)}  ${session.last_activity}  ${
+          String(session.events).padStart(6)
+        }  ${session.title ?? ""}`
       );
-      const header = bold(`${"ID".padEnd(sessions[0]?.id.length ?? 2)}  TYPE      LAST ACTIVITY         EVENTS  TITLE`);
+      const header = bold(`${"ID".padEnd(width)}  TYPE      LAST ACTIVITY         EVENTS  TITLE`);
       sink.set({
         json: options.json,
         data: { sessions },
