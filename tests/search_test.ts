@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruJson, runCru } from "./_helpers/run_cru.ts";
@@ -200,3 +200,23 @@ async function waitForOwnerPid(dir: string, not?: number): Promise<number> {
   }
   throw new Error("no index owner started");
 }
+
+test("an owner started while another still holds the index (shutting down) waits for it instead of giving up", () =>
+  withTempDir(async (tmp) => {
+    const dir = join(tmp, ".crucible");
+    const { open } = await import("../mod.ts");
+    const { openLockFile } = await import("../src/runtime/lock_file.ts");
+    const cru = open({ dir, indexStartTimeoutMs: 20_000 });
+    const session = await cru.openSession();
+    await session.say("user", "the dugong surfaced");
+    // What an owner compacting a big index on its way out looks like: the lock held, no socket.
+    mkdirSync(join(dir, "index"), { recursive: true });
+    const lock = openLockFile(join(dir, "index", "owner.lock"));
+    assert.ok(lock.tryLock(true));
+    setTimeout(() => {
+      lock.unlock();
+      lock.close();
+    }, 1_500);
+    const { hits } = await cru.search("dugong");
+    assert.equal(hits.length, 1);
+  }));

@@ -11,7 +11,14 @@ import { fileURLToPath } from "node:url";
 import { CruError, WaitTimeoutError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { execPath, isCompiledBinary, scriptCommand, spawnDetached } from "../runtime/process.ts";
-import { indexDir, type IndexResponse, ownerErrorPath, ownerLogPath, ownerSocketPath } from "./index_protocol.ts";
+import {
+  connectSocket,
+  indexDir,
+  type IndexResponse,
+  ownerErrorPath,
+  ownerLogPath,
+  ownerSocketPath,
+} from "./index_protocol.ts";
 import type { IndexConnection } from "./index_settings.ts";
 
 /** The hidden command that runs an index owner. */
@@ -67,14 +74,14 @@ export class IndexClient {
 
   /** Connects to the running owner, or returns undefined when none runs. */
   static async connectIfRunning(options: IndexClientOptions): Promise<IndexClient | undefined> {
-    const socket = await tryConnect(ownerSocketPath(options.root));
+    const socket = await connectSocket(ownerSocketPath(options.root));
     return socket && new IndexClient(socket, options);
   }
 
   /** Connects to the owner, starting one when none runs. Bounded by `startTimeoutMs`. */
   static async connect(options: IndexClientOptions): Promise<IndexClient> {
     const socketPath = ownerSocketPath(options.root);
-    const running = await tryConnect(socketPath);
+    const running = await connectSocket(socketPath);
     if (running) return new IndexClient(running, options);
     mkdirSync(indexDir(options.root), { recursive: true });
     const startedAt = Date.now();
@@ -82,7 +89,7 @@ export class IndexClient {
     const timeoutMs = options.startTimeoutMs ?? 60_000;
     for (let pause = 20; Date.now() - startedAt < timeoutMs; pause = Math.min(pause * 2, 250)) {
       await new Promise((resolve) => setTimeout(resolve, pause));
-      const socket = await tryConnect(socketPath);
+      const socket = await connectSocket(socketPath);
       if (socket) return new IndexClient(socket, options);
       const failure = ownerFailure(options.root, startedAt);
       if (failure) throw new CruError("index_unavailable", failure);
@@ -144,25 +151,6 @@ export class IndexClient {
       this.#waiting.get(response.id)?.(response);
     }
   }
-}
-
-function tryConnect(path: string): Promise<net.Socket | undefined> {
-  if (!existsSync(path)) return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    const socket = net.connect(path);
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve(undefined);
-    }, 2_000);
-    socket.once("connect", () => {
-      clearTimeout(timer);
-      resolve(socket);
-    });
-    socket.once("error", () => {
-      clearTimeout(timer);
-      resolve(undefined);
-    });
-  });
 }
 
 /** The reason an owner started after `since` gave for failing, if it left one. */

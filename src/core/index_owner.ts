@@ -20,6 +20,7 @@ import { openLockFile } from "../runtime/lock_file.ts";
 import { SessionStore } from "../store/session_store.ts";
 import { type FeedReport, IndexFeeder } from "./index_feed.ts";
 import {
+  connectSocket,
   indexDir,
   type IndexRequest,
   type IndexResponse,
@@ -36,6 +37,8 @@ export interface IndexOwnerOptions {
   connection: IndexConnection;
   /** Exit after this long without requests (default 60 s). */
   idleMs?: number;
+  /** How long to wait for an owner that is shutting down to let go of the index (default 120 s). */
+  lockWaitMs?: number;
 }
 
 /**
@@ -48,9 +51,23 @@ export async function runIndexOwner(options: IndexOwnerOptions): Promise<number>
   const log = (line: string) =>
     appendFileSync(ownerLogPath(root), `${new Date().toISOString()} [${process.pid}] ${line}\n`);
   const lock = openLockFile(ownerLockPath(root));
-  if (!lock.tryLock(true)) {
-    log("another owner holds this index; leaving it to that one");
-    return 0;
+  // The holder may be serving (then leave it be) or finishing its shutdown, compacting a big
+  // index (then wait for it, bounded, rather than leave the clients with no owner at all).
+  const deadline = Date.now() + (options.lockWaitMs ?? 120_000);
+  while (!lock.tryLock(true)) {
+    const serving = await connectSocket(ownerSocketPath(root));
+    if (serving) {
+      serving.destroy();
+      log("another owner serves this index; leaving it to that one");
+      return 0;
+    }
+    if (Date.now() > deadline) {
+      const message = `another process holds ${ownerLockPath(root)} and does not answer on its socket`;
+      log(message);
+      writeFileSync(ownerErrorPath(root), message);
+      return 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   rmSync(ownerErrorPath(root), { force: true });
   const url = options.connection.url ?? embeddedIndexUrl(join(indexDir(root), "db"));

@@ -7,6 +7,8 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -53,4 +55,24 @@ export interface IndexResponse {
   error?: { code: string; message: string };
   /** Warnings to pass on to the user (broken logs and the like). */
   warnings?: { file: string; line: number; message: string }[];
+}
+
+/** Connects to a unix socket, or gives undefined when nothing answers there (within 2 s). */
+export function connectSocket(path: string): Promise<net.Socket | undefined> {
+  if (!existsSync(path)) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const socket = net.connect(path);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(undefined);
+    }, 2_000);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once("error", () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    });
+  });
 }
