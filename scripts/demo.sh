@@ -14,4 +14,5 @@ run session append "$id" --tool search_by_tags --args '{"tags":["project"]}' --r
 run session append "$id" --role assistant "Twelve notes: three are done, nine are in progress."
 run session show "$id" --markdown
 run session list
+run session search "notes project"
 printf '\nThe session is plain markdown under %s\n' "$store/sessions/$id/"
