@@ -314,11 +314,7 @@ export class SessionStore {
   /** Reads a whole session: every log, every event. */
   async read(id: string): Promise<StoredSession> {
     const dir = this.#existingDir(id);
-    return await withSessionLock(dir, {
-      exclusive: false,
-      timeoutMs: this.#lockTimeoutMs,
-      what: `the lock of session ${id}`,
-    }, (lock) => {
+    return await this.#shared(dir, id, (lock) => {
       const logs = this.#logNames(dir).map((name) => {
         const file = join(dir, name);
         const stat = statSync(file);
@@ -342,11 +338,7 @@ export class SessionStore {
    */
   async readLogFile(id: string, file: string): Promise<LogSnapshot> {
     const dir = this.#existingDir(id);
-    return await withSessionLock(dir, {
-      exclusive: false,
-      timeoutMs: this.#lockTimeoutMs,
-      what: `the lock of session ${id}`,
-    }, (lock) => {
+    return await this.#shared(dir, id, (lock) => {
       const stat = statSync(file);
       const all = readFileSync(file);
       const committed = lock.committedSize(basename(file)) ?? all.length;
@@ -420,12 +412,18 @@ export class SessionStore {
     return dir;
   }
 
+  /** Runs `work` holding the session's lock exclusively (writers). */
   #exclusive<T>(dir: string, id: string, work: (lock: HeldSessionLock) => T): Promise<T> {
-    return withSessionLock(
-      dir,
-      { exclusive: true, timeoutMs: this.#lockTimeoutMs, what: `the lock of session ${id}` },
-      work,
-    );
+    return this.#locked(dir, id, true, work);
+  }
+
+  /** Runs `work` sharing the session's lock (readers). */
+  #shared<T>(dir: string, id: string, work: (lock: HeldSessionLock) => T): Promise<T> {
+    return this.#locked(dir, id, false, work);
+  }
+
+  #locked<T>(dir: string, id: string, exclusive: boolean, work: (lock: HeldSessionLock) => T): Promise<T> {
+    return withSessionLock(dir, { exclusive, timeoutMs: this.#lockTimeoutMs, what: `the lock of session ${id}` }, work);
   }
 
   #logNames(dir: string): string[] {
