@@ -167,3 +167,22 @@ test("git-context records the branch, commit and working directory of a new sess
     assert.match(text, /^git:\n {2}branch: feature-x\n {2}commit: [0-9a-f]{40}\n {2}dirty: false$/m);
     assert.ok(text.includes(commit));
   }));
+
+test("a plugin opens its own session as ctx.sessions.open({ type: 'plugin', title }) and it is listed as a plugin session", () =>
+  withTempDir(async (tmp) => {
+    const dir = storeWith(tmp, {
+      "starter.js": `export default { name: "starter", async setup(ctx) {
+        const log = await ctx.sessions.open({ type: "plugin", title: "starter log" });
+        await log.append({ role: "note", content: "plugin loaded" });
+      } };`,
+    });
+    await cru(["session", "new"], dir);
+    const listed = await cru<{ sessions: { id: string; type: string; title: string; events: number }[] }>([
+      "session",
+      "list",
+      "--type",
+      "plugin",
+    ], dir);
+    assert.deepEqual(listed.sessions.map((s) => [s.type, s.title]), [["plugin", "starter log"]]);
+    assert.ok(listed.sessions[0].events >= 1);
+  }));

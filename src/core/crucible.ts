@@ -157,8 +157,12 @@ export class Crucible {
     return new Crucible(root, { store, index, plugins, cwd: options.cwd ?? cwd(), warn });
   }
 
-  /** Loads the plugins (once) and returns their hooks. */
+  /**
+   * Loads the plugins (once) and returns their hooks. A plugin writing from its
+   * own setup gets the hooks registered so far instead of waiting on itself.
+   */
   async #hooks(): Promise<HookRunner> {
+    if (this.#plugins.calledFromSetup) return this.#plugins.hooks;
     await this.#plugins.ready(() => this.#pluginServices());
     return this.#plugins.hooks;
   }
@@ -174,7 +178,7 @@ export class Crucible {
       report: this.#warn,
       openSession: async (plugin, options) => {
         const session = this.#openPluginSession(plugin, options.title) ??
-          await this.openSession({ type: "plugin", ...options, extra: { plugin } });
+          await this.openSession({ title: options.title, tags: options.tags, type: "plugin", extra: { plugin } });
         return {
           id: session.id,
           append: async (event) => {

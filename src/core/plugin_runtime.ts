@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { type HookFailure, HookRunner } from "../hooks/hook_runner.ts";
+import { causingPlugins, type HookFailure, HookRunner } from "../hooks/hook_runner.ts";
 import type { PluginDefinition } from "../plugin/plugin_definition.ts";
 import { loadPlugins, type PluginInfo, type PluginServices } from "../plugin/plugin_host.ts";
 import { readStoreConfig } from "../store/store_config.ts";
@@ -28,6 +28,7 @@ export class PluginRuntime {
   readonly #options: PluginRuntimeOptions;
   #hooks: HookRunner | undefined;
   #loading: Promise<PluginInfo[]> | undefined;
+  #settingUp = false;
 
   constructor(options: PluginRuntimeOptions) {
     this.#options = options;
@@ -39,6 +40,14 @@ export class PluginRuntime {
     return this.#hooks;
   }
 
+  /**
+   * True while plugins are being set up and the caller is one of them (a setup
+   * that writes to its own session): it must not wait for the loading it is part of.
+   */
+  get calledFromSetup(): boolean {
+    return this.#settingUp && causingPlugins().length > 0;
+  }
+
   /** Loads and sets up the plugins the first time; later calls wait for that. */
   ready(services: () => PluginServices): Promise<PluginInfo[]> {
     this.#loading ??= (async () => {
@@ -48,14 +57,19 @@ export class PluginRuntime {
         onFailure: (failure) => this.#options.warn(describeFailure(failure)),
       });
       this.#hooks = hooks;
-      return await loadPlugins({
-        builtins: this.#options.builtins,
-        userDir: this.#options.userPlugins ? join(this.#options.root, "plugins") : undefined,
-        settings: config.plugins,
-        hooks,
-        services: services(),
-        timeoutMs: this.#options.hookTimeoutMs ?? config.hookTimeoutMs ?? 5_000,
-      });
+      this.#settingUp = true;
+      try {
+        return await loadPlugins({
+          builtins: this.#options.builtins,
+          userDir: this.#options.userPlugins ? join(this.#options.root, "plugins") : undefined,
+          settings: config.plugins,
+          hooks,
+          services: services(),
+          timeoutMs: this.#options.hookTimeoutMs ?? config.hookTimeoutMs ?? 5_000,
+        });
+      } finally {
+        this.#settingUp = false;
+      }
     })();
     return this.#loading;
   }

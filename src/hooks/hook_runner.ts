@@ -40,6 +40,11 @@ interface Registration {
 /** The plugins whose writes led to the code running now (innermost last). */
 const causes = new AsyncLocalStorage<readonly string[]>();
 
+/** The plugins whose code led to what runs now (empty outside plugin code). */
+export function causingPlugins(): readonly string[] {
+  return causes.getStore() ?? [];
+}
+
 /** Runs `work` as caused by `plugin` (its own writes must not re-trigger it). */
 export function asPlugin<T>(plugin: string, work: () => T): T {
   return causes.run([...(causes.getStore() ?? []), plugin], work);

@@ -32,7 +32,7 @@ export interface PluginContext {
   /** The plugin's own sessions (type `plugin`). */
   readonly sessions: {
     /** The plugin's unended session with this title (from any earlier run), or a new one. */
-    open(options?: { title?: string; tags?: string[] }): Promise<PluginSession>;
+    open(options?: { type?: "plugin"; title?: string; tags?: string[] }): Promise<PluginSession>;
   };
   /** Full-text search over all sessions. */
   search(query: string, filters?: { type?: string; limit?: number }): Promise<PluginSearchHit[]>;

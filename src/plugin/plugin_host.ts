@@ -23,7 +23,7 @@ import {
 
 /** What the core lends plugins. */
 export interface PluginServices {
-  openSession(plugin: string, options: { title?: string; tags?: string[] }): Promise<PluginSession>;
+  openSession(plugin: string, options: { type?: "plugin"; title?: string; tags?: string[] }): Promise<PluginSession>;
   search(query: string, filters: { type?: string; limit?: number }): Promise<PluginSearchHit[]>;
   cwd: string;
   /** Where plugin log lines and load failures go. */
