@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { withTempDir } from "./_helpers/temp_dir.ts";
+import { removeSoon, withTempDir } from "./_helpers/temp_dir.ts";
 import { cruJson, runCru } from "./_helpers/run_cru.ts";
 import type { SearchHit } from "../mod.ts";
 
@@ -75,7 +75,7 @@ test("deleting the index loses nothing: the next search rebuilds it", () =>
     const id = await session(dir, "chat", ["user", "the axolotl tank needs cleaning"]);
     assert.equal((await search("axolotl", dir)).hits.length, 1);
     await cru(["session", "append", id, "--role", "assistant", "axolotl tank cleaned"], dir);
-    rmSync(join(dir, "index"), { recursive: true, force: true }); // the owner sees its socket go and stops
+    await removeSoon(join(dir, "index")); // the owner sees its socket go and stops
     const { hits } = await search("axolotl", dir);
     assert.deepEqual(hits.map((h) => h.role).sort(), ["assistant", "user"]);
   }));

@@ -9,6 +9,24 @@ export async function withTempDir<T>(work: (dir: string) => T | Promise<T>): Pro
   try {
     return await work(dir);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await removeSoon(dir);
+  }
+}
+
+/**
+ * Removes a folder, retrying for a few seconds while something still writes
+ * into it: an index owner started by the test keeps writing its database until
+ * it notices its store is gone (within a second) and stops.
+ */
+export async function removeSoon(dir: string): Promise<void> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 50 || (code !== "ENOTEMPTY" && code !== "EBUSY")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
