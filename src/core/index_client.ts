@@ -44,7 +44,7 @@ export interface IndexAnswer<T> {
 export type IndexProgress = (progress: { done: number; total: number; what: string }) => void;
 
 /** The command that starts an owner for `root`: this binary, or the owner script with this runtime. */
-export function ownerCommand(root: string, connection: IndexConnection): string[] {
+function ownerCommand(root: string, connection: IndexConnection): string[] {
   const base = isCompiledBinary()
     ? [execPath(), OWNER_COMMAND]
     : scriptCommand(fileURLToPath(new URL("./index_owner_main.ts", import.meta.url)));

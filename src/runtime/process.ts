@@ -75,11 +75,6 @@ export function exit(code: number): never {
   nodeProcess.exit(code);
 }
 
-/** This process's id. */
-export function pid(): number {
-  return nodeProcess.pid;
-}
-
 interface DenoExecPath {
   execPath(): string;
 }

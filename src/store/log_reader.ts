@@ -5,7 +5,6 @@
  * @module
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
-import { basename } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { turnHeadingAt } from "../format/_lines.ts";
 import type { LogMeta } from "../model/log.ts";
@@ -58,9 +57,4 @@ function readRange(path: string, start: number, length: number): string {
   } finally {
     closeSync(fd);
   }
-}
-
-/** The log's file name, for messages. */
-export function logName(path: string): string {
-  return basename(path);
 }
