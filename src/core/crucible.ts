@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
 import { EventVetoedError, InvalidInputError, SessionNotFoundError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
+import { typeOfSessionId } from "../model/session_id.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
 import { SessionStore, type StoredEvent, type WriteReceipt } from "../store/session_store.ts";
 import { findStoreDir } from "../store/store_location.ts";
@@ -394,7 +395,14 @@ export class Crucible {
   async importSources(paths: string[], options: Omit<ImportOptions, "transform">): Promise<ImportReport> {
     const hooks = await this.#hooks();
     const transform: ImportOptions["transform"] = async (event, sessionId) => {
-      const session = this.#sessions.get(sessionId) ?? this.#hookSession(sessionId);
+      // A new imported session is created with its first batch, after its first events went through here.
+      const session = this.#sessions.get(sessionId) ??
+        (this.#store.has(sessionId) ? this.#hookSession(sessionId) : {
+          id: sessionId,
+          type: typeOfSessionId(sessionId),
+          title: null,
+          dir: this.#store.sessionDir(sessionId),
+        });
       const { events, vetoed } = await this.#beforeAppend(hooks, [event], session);
       for (const veto of vetoed) {
         this.#warn(`plugin ${veto.plugin} vetoed an imported event for ${sessionId}; it was not written`);

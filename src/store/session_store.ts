@@ -471,6 +471,9 @@ function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
     if (ms > newestMs) [newestMs, newest] = [ms, event.at];
   }
   if (newest === "") newest = formatTimestamp(new Date(Math.max(...logs.map((l) => l.mtimeMs))));
+  // An imported session was active here when it was imported, however old its events are.
+  const imported = first.meta.extra.imported;
+  if (typeof imported === "string" && timestampMs(imported) > timestampMs(newest)) newest = imported;
   const title = first.meta.title ??
     (first.heading !== "" && first.heading !== defaultHeading(first.meta.type) ? first.heading : null);
   return {
