@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { closeSync, createReadStream, mkdirSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { basename, join, resolve } from "node:path";
 import { type SessionEvent, validateNewEvent } from "../model/event.ts";
@@ -38,6 +38,7 @@ import {
 import { createSourceParser } from "../format/import/source_parser.ts";
 import type { SessionStore } from "../store/session_store.ts";
 import { withSessionLock } from "../store/session_lock.ts";
+import { ensureStoreRoot } from "../store/store_gitignore.ts";
 import { openLockFile } from "../runtime/lock_file.ts";
 
 /** Formats `import` reads. */
@@ -140,7 +141,7 @@ export async function importSources(
 
 /** Runs `work` as the only import into the store (an import cron job overlapping itself waits, bounded). */
 async function withImportLock(root: string, work: () => Promise<void>): Promise<void> {
-  mkdirSync(root, { recursive: true });
+  ensureStoreRoot(root);
   const lock = openLockFile(join(root, IMPORT_LOCK_NAME));
   try {
     const deadline = Date.now() + IMPORT_LOCK_TIMEOUT_MS;

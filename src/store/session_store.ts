@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ensureStoreRoot } from "./store_gitignore.ts";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
@@ -142,6 +143,7 @@ export class SessionStore {
 
   /** Creates a session with its first log; the folder appears whole or not at all. */
   create(options: CreateSessionOptions): WriteReceipt & { dir: string } {
+    ensureStoreRoot(this.root);
     mkdirSync(this.sessionsDir, { recursive: true });
     const now = options.started === undefined ? this.#now() : new Date(timestampMs(options.started));
     const started = options.started ?? formatTimestamp(now);
