@@ -233,6 +233,11 @@ export class Crucible {
     return new SessionHandle(this, id);
   }
 
+  /** The ids of the store's sessions, oldest first (from the folder names; reads no log, starts no index). */
+  sessionIds(): string[] {
+    return this.#store.ids();
+  }
+
   /** A handle on an existing session (fails with SessionNotFoundError when there is none). */
   session(id: string): SessionHandle {
     if (!this.#store.has(id)) throw new SessionNotFoundError(id, this.#store.sessionsDir);
