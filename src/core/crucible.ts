@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
-import { EventVetoedError, InvalidInputError, SessionNotFoundError } from "../model/errors.ts";
+import { EventVetoedError, InvalidInputError, SessionNotFoundError, StoreNotFoundError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { typeOfSessionId } from "../model/session_id.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
@@ -233,6 +233,20 @@ export class Crucible {
     return new SessionHandle(this, id);
   }
 
+  /**
+   * Reading never writes: a read of a store that does not exist fails before
+   * anything (an index owner above all) could create a folder for it.
+   */
+  #requireStore(): void {
+    let isDir = false;
+    try {
+      isDir = statSync(this.root).isDirectory();
+    } catch {
+      // missing: reported below
+    }
+    if (!isDir) throw new StoreNotFoundError(this.root);
+  }
+
   /** The ids of the store's sessions, oldest first (from the folder names; reads no log, starts no index). */
   sessionIds(): string[] {
     return this.#store.ids();
@@ -326,6 +340,7 @@ export class Crucible {
 
   /** Reads a whole session. */
   async show(id: string): Promise<SessionView> {
+    this.#requireStore();
     const session = await this.#store.read(id);
     return {
       id: session.id,
@@ -342,6 +357,7 @@ export class Crucible {
 
   /** The session's logs as they are on disk, one after the other. */
   markdown(id: string): string {
+    this.#requireStore();
     return this.#store.logFiles(id).map((file) => readFileSync(file, "utf8")).join("\n");
   }
 
@@ -355,6 +371,7 @@ export class Crucible {
     onProgress?: IndexProgress,
   ): Promise<{ hits: SearchHit[]; warnings: ParseWarning[] }> {
     if (query.trim() === "") throw new InvalidInputError("query", query, "one or more words");
+    this.#requireStore();
     const answer = await this.#index.request<SearchHit[]>("search", { query, filters }, onProgress);
     return { hits: answer.result, warnings: answer.warnings };
   }
@@ -364,12 +381,14 @@ export class Crucible {
     filters: SessionFilters = {},
     onProgress?: IndexProgress,
   ): Promise<{ sessions: SessionListing[]; warnings: ParseWarning[] }> {
+    this.#requireStore();
     const answer = await this.#index.request<SessionListing[]>("list", { filters }, onProgress);
     return { sessions: answer.result, warnings: answer.warnings };
   }
 
   /** Rebuilds the index from the markdown alone. */
   async reindex(onProgress?: IndexProgress): Promise<ReindexReport> {
+    this.#requireStore();
     const answer = await this.#index.request<{ files: number; events: number; seconds: number }>(
       "reindex",
       {},
