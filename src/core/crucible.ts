@@ -76,8 +76,17 @@ export interface SessionView {
   ended: string | null;
   last_activity: string;
   files: string[];
+  /** Each log, with the log it continues and the summary `compact --summary` gave it (null for the first). */
+  logs: LogView[];
   events: StoredEvent[];
   warnings: ParseWarning[];
+}
+
+/** One log of a session as `show` presents it. */
+export interface LogView {
+  file: string;
+  continued_from: string | null;
+  summary: string | null;
 }
 
 /** One row of `list`. */
@@ -350,6 +359,11 @@ export class Crucible {
       ended: session.ended,
       last_activity: session.lastActivity,
       files: session.logs.map((log) => log.file),
+      logs: session.logs.map(({ file, log }) => ({
+        file,
+        continued_from: log.meta.continued_from,
+        summary: log.context ?? null,
+      })),
       events: session.events,
       warnings: session.warnings,
     };

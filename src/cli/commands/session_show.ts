@@ -23,6 +23,7 @@ export function registerSessionShow(session: Command, sink: OutputSink): void {
       ended: view.ended,
       last_activity: view.last_activity,
       files: view.files,
+      logs: view.logs,
       events: view.events.map((e) => ({
         role: e.role,
         content: e.content,
@@ -59,7 +60,17 @@ function renderSession(view: SessionView): string {
     ),
   ];
   let at: string | undefined;
+  let file: string | undefined;
+  const compacted = (summary: string) => lines.push("", dim("── compacted"), "", paintRole("summary", summary));
   for (const event of view.events) {
+    if (event.file !== file) {
+      // Logs before this one without events still carry their summaries.
+      const from = view.logs.findIndex((log) => log.file === file) + 1;
+      const to = view.logs.findIndex((log) => log.file === event.file);
+      for (const log of view.logs.slice(from, to + 1)) if (log.summary !== null) compacted(log.summary);
+      file = event.file;
+      at = undefined;
+    }
     if (event.at !== at) {
       lines.push("", dim(`── ${event.at}`));
       at = event.at;
@@ -68,5 +79,12 @@ function renderSession(view: SessionView): string {
     const label = event.role === "tool" ? `tool ${event.tool} ${JSON.stringify(event.args ?? {})}` : event.role;
     lines.push("", paint(bold(`${label}:`)), event.content);
   }
+  const rest = view.logs.slice(view.logs.findIndex((log) => log.file === file) + 1);
+  for (const log of rest) if (log.summary !== null) compacted(log.summary);
   return lines.join("\n");
+}
+
+/** `label:` and the text, as show prints an event. */
+function paintRole(label: string, text: string): string {
+  return `${yellow(bold(`${label}:`))}\n${text}`;
 }
