@@ -8,17 +8,19 @@ import {
   readFilters,
   withCommonOptions,
   withFilterOptions,
+  withTimeOption,
 } from "../common_options.ts";
+import { displayTime } from "../display_time.ts";
 import type { OutputSink } from "../output.ts";
 import { progressBar } from "../progress.ts";
 import { bold, cyan, dim, yellow } from "../style.ts";
 
 export function registerSessionSearch(session: Command, sink: OutputSink): void {
-  withCommonOptions(withFilterOptions(
+  withCommonOptions(withTimeOption(withFilterOptions(
     session.command("search")
       .description("full-text search over events, tool names and titles, best matches first")
       .argument("<query>", "words to find (all must match; stemmed, so 'running' finds 'runs')"),
-  )).action(async (query: string, options: CommonOptions & FilterOptions) => {
+  ))).action(async (query: string, options: CommonOptions & FilterOptions & { utc?: boolean }) => {
     const filters = readFilters(options);
     const bar = progressBar();
     const { hits, warnings } = await openStore(options).search(query, filters, bar.update);
@@ -38,15 +40,19 @@ export function registerSessionSearch(session: Command, sink: OutputSink): void 
     sink.set({
       json: options.json,
       data,
-      text: hits.length === 0 ? dim(`no matches for ${JSON.stringify(query)}`) : hits.map(renderHit).join("\n\n"),
+      text: hits.length === 0
+        ? dim(`no matches for ${JSON.stringify(query)}`)
+        : hits.map((hit) => renderHit(hit, options.utc === true)).join("\n\n"),
       warnings: warnings.map((w) => `warning: ${w.file}:${w.line}: ${w.message}`),
     });
   });
 }
 
-function renderHit(hit: SearchHit): string {
+function renderHit(hit: SearchHit, utc: boolean): string {
   const label = hit.role === "tool" && hit.tool ? `tool ${hit.tool}` : hit.role;
-  const head = `${bold(hit.session_id)} ${dim(`${hit.type} · ${hit.at} · ${label} · score ${hit.score.toFixed(2)}`)}`;
+  const head = `${bold(hit.session_id)} ${
+    dim(`${hit.type} · ${displayTime(hit.at, { utc })} · ${label} · score ${hit.score.toFixed(2)}`)
+  }`;
   const snippet = hit.snippet.replace(/«([^»]*)»/g, (_, word: string) => yellow(bold(word)));
   return `${head}\n  ${snippet}\n  ${cyan(dim(hit.file))}`;
 }

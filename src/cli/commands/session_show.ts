@@ -1,17 +1,18 @@
 /** `cru session show`: a whole session, as a conversation, JSON or raw markdown. */
 import type { Command } from "commander";
 import type { SessionView } from "../../core/crucible.ts";
-import { type CommonOptions, openStore, withCommonOptions } from "../common_options.ts";
+import { type CommonOptions, openStore, withCommonOptions, withTimeOption } from "../common_options.ts";
+import { displayTime } from "../display_time.ts";
 import type { OutputSink } from "../output.ts";
 import { bold, cyan, dim, green, magenta, red, yellow } from "../style.ts";
 
 export function registerSessionShow(session: Command, sink: OutputSink): void {
-  withCommonOptions(
+  withCommonOptions(withTimeOption(
     session.command("show")
       .description("show a session: all its logs as one conversation")
       .argument("<id>", "session id")
       .option("--markdown", "print the logs' markdown as it is on disk"),
-  ).action(async (id: string, options: CommonOptions & { markdown?: boolean }) => {
+  )).action(async (id: string, options: CommonOptions & { markdown?: boolean; utc?: boolean }) => {
     const cru = openStore(options);
     const view = await cru.show(id);
     const warnings = view.warnings.map((w) => `warning: ${w.file}:${w.line}: ${w.message}`);
@@ -35,7 +36,7 @@ export function registerSessionShow(session: Command, sink: OutputSink): void {
     sink.set({
       json: options.json,
       data,
-      text: options.markdown ? cru.markdown(id).replace(/\n$/, "") : renderSession(view),
+      text: options.markdown ? cru.markdown(id).replace(/\n$/, "") : renderSession(view, options.utc === true),
       warnings,
     });
   });
@@ -50,12 +51,13 @@ const ROLE_COLOUR: Record<string, (text: string) => string> = {
   note: yellow,
 };
 
-function renderSession(view: SessionView): string {
+function renderSession(view: SessionView, utc: boolean): string {
+  const time = (at: string) => displayTime(at, { utc });
   const lines = [
     bold(view.title ?? view.id),
     dim(
-      `${view.id} · ${view.type} · started ${view.started}${
-        view.ended ? ` · ended ${view.ended}` : ""
+      `${view.id} · ${view.type} · started ${time(view.started)}${
+        view.ended ? ` · ended ${time(view.ended)}` : ""
       } · ${view.events.length} events`,
     ),
   ];
@@ -72,7 +74,7 @@ function renderSession(view: SessionView): string {
       at = undefined;
     }
     if (event.at !== at) {
-      lines.push("", dim(`── ${event.at}`));
+      lines.push("", dim(`── ${time(event.at)}`));
       at = event.at;
     }
     const paint = ROLE_COLOUR[event.role] ?? ((text: string) => text);
