@@ -400,7 +400,7 @@ export class SurrealStorage implements IndexStorage {
       );
     });
     try {
-      return await Promise.race([this.#db.query(sql, vars) as Promise<T>, timeout]);
+      return await Promise.race([this.#db.query(sql, vars) as unknown as Promise<T>, timeout]);
     } finally {
       clearTimeout(timer);
     }
