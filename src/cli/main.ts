@@ -5,7 +5,7 @@
  * @module
  */
 import { commandArgs, exit, writeStderr, writeStdout } from "../runtime/process.ts";
-import { OWNER_COMMAND } from "../core/index_client.ts";
+import { OWNER_COMMAND } from "../index_service/index_client.ts";
 import { describeError } from "./exit_code.ts";
 import { OutputSink } from "./output.ts";
 import { buildProgram } from "./program.ts";
@@ -42,8 +42,8 @@ export async function runCli(args: string[]): Promise<number> {
 
 if (import.meta.main) {
   const args = commandArgs();
-  // The compiled binary is also the index owner, started by cru itself (see core/index_client.ts).
+  // The compiled binary is also the index owner, started by cru itself (see index_service/index_client.ts).
   // Loaded only there: the engine's native addon is large and no other command needs it.
-  const runOwner = async () => (await import("../core/index_owner_main.ts")).indexOwnerMain(args.slice(1));
+  const runOwner = async () => (await import("../index_service/index_owner_main.ts")).indexOwnerMain(args.slice(1));
   exit(args[0] === OWNER_COMMAND ? await runOwner() : await runCli(args));
 }
