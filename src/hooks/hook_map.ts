@@ -85,8 +85,13 @@ export type HookName = keyof HookMap;
  */
 export type HookKind = "parallel" | "waterfall" | "bail";
 
-/** Each hook's kind. A hook missing here, or one that is not in the map, fails to compile. */
-export const HOOK_KINDS: { readonly [K in HookName]: HookKind } = {
+/**
+ * Each hook's kind. A hook missing here, or one that is not in the map, fails to
+ * compile; the runner's `parallel`, `waterfall` and `bail` accept only hooks of
+ * their kind ({@linkcode HookOfKind}), so a veto cannot be dropped by running a
+ * waterfall or bail hook in parallel.
+ */
+export const HOOK_KINDS = {
   "session:before-start": "waterfall",
   "session:start": "parallel",
   "event:before-append": "waterfall",
@@ -96,7 +101,21 @@ export const HOOK_KINDS: { readonly [K in HookName]: HookKind } = {
   "session:before-cleanup": "bail",
   "session:after-cleanup": "parallel",
   "index:after-reindex": "parallel",
-};
+} as const satisfies { readonly [K in HookName]: HookKind };
+
+/**
+ * The hooks of one kind, read from {@linkcode HOOK_KINDS}.
+ *
+ * @example
+ * ```ts
+ * import type { HookOfKind } from "./hook_map.ts";
+ * const hook: HookOfKind<"bail"> = "session:before-cleanup";
+ * console.assert(hook === "session:before-cleanup");
+ * ```
+ */
+export type HookOfKind<Kind extends HookKind> = {
+  [K in HookName]: (typeof HOOK_KINDS)[K] extends Kind ? K : never;
+}[HookName];
 
 /** Every hook name, in the order of the table. */
 export const HOOK_NAMES = Object.keys(HOOK_KINDS) as HookName[];
