@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { NewEvent, SessionEvent } from "../model/event.ts";
+import type { NewEvent, StoredEvent } from "../model/event.ts";
 
 /** A session as hooks see it. */
 export interface HookSession {
@@ -25,10 +25,8 @@ export interface SessionDraft {
   extra: Record<string, unknown>;
 }
 
-/** An event that was written, with where and when. */
-export interface WrittenEvent extends SessionEvent {
-  file: string;
-}
+/** An event that was written, with where and when (the store's {@linkcode StoredEvent}). */
+export type WrittenEvent = StoredEvent;
 
 /** A session cleanup is about to remove or archive, or just did. */
 export interface CleanupSubject {
