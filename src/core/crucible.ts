@@ -19,7 +19,7 @@ import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSess
 import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
 import { SessionHandle } from "./session_handle.ts";
 import type { PluginRuntime } from "./plugin_runtime.ts";
-import type { HookSession, SessionDraft } from "../hooks/hook_map.ts";
+import type { HookSession, ReindexSummary, SessionDraft } from "../hooks/hook_map.ts";
 import type { HookRunner, HookVeto } from "../hooks/hook_runner.ts";
 import type { PluginInfo, PluginServices } from "../plugin/plugin_host.ts";
 
@@ -28,12 +28,8 @@ export interface AppendReceipt extends WriteReceipt {
   vetoed: HookVeto[];
 }
 
-/** What a reindex did. */
-export interface ReindexReport {
-  sessions: number;
-  events: number;
-  files: number;
-  seconds: number;
+/** What a reindex did (what `index:after-reindex` hooks see), with what could not be read. */
+export interface ReindexReport extends ReindexSummary {
   warnings: ParseWarning[];
 }
 
