@@ -28,6 +28,7 @@ import { SurrealStorage } from "../index/surreal_storage.ts";
 import { CruError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { openLockFile } from "../runtime/lock_file.ts";
+import { processId } from "../runtime/process.ts";
 import { SessionStore } from "../store/session_store.ts";
 import { connectSocket } from "./socket.ts";
 import { type FeedReport, LogFeeder } from "./log_feeder.ts";
@@ -76,7 +77,7 @@ export async function runIndexOwner(options: IndexOwnerOptions): Promise<number>
   prepareIndexDir(root);
   const log = (line: string) => {
     try {
-      appendFileSync(ownerLogPath(root), `${new Date().toISOString()} [${process.pid}] ${line}\n`, { mode: 0o600 });
+      appendFileSync(ownerLogPath(root), `${new Date().toISOString()} [${processId()}] ${line}\n`, { mode: 0o600 });
     } catch {
       // the log is for people debugging; never a reason to fail
     }
@@ -372,7 +373,7 @@ class Owner {
     const method: IndexMethod = request.method;
     switch (method) {
       case "ping":
-        return this.#answer({ pid: process.pid, status: this.#index.status } satisfies ResultOf<"ping">, []);
+        return this.#answer({ pid: processId(), status: this.#index.status } satisfies ResultOf<"ping">, []);
       case "search": {
         const { query, filters } = request.params as ParamsOf<"search">;
         const report = await this.#catchUp(this.#progress("catching up before the search"));

@@ -20,6 +20,11 @@ export function commandArgs(): string[] {
   return nodeProcess.argv.slice(2);
 }
 
+/** This process's id. */
+export function processId(): number {
+  return nodeProcess.pid;
+}
+
 /** The user id this process runs as, where the platform has one. */
 export function userId(): number | undefined {
   return typeof nodeProcess.getuid === "function" ? nodeProcess.getuid() : undefined;
