@@ -17,9 +17,8 @@ import { ownerErrorPath, ownerLogPath, ownerSocketPath, prepareIndexDir } from "
 import type { IndexMethod, IndexProgressReport, IndexResponse, ParamsOf, ResultOf } from "./protocol.ts";
 import type { IndexConnection } from "./index_settings.ts";
 import { connectSocket } from "./socket.ts";
+import { OWNER_COMMAND } from "./owner_command.ts";
 
-/** The hidden command that runs an index owner. */
-export const OWNER_COMMAND = "__index-owner";
 
 /** Options of {@linkcode IndexClient.connect}. */
 export interface IndexClientOptions {

@@ -240,7 +240,12 @@ class Owner {
     });
     chmodSync(socketPath, 0o600);
     // The start-up sweep runs at once, so the first query usually finds it done.
-    this.#enqueue(() => this.#catchUp());
+    this.#enqueue(async () => {
+      const started = performance.now();
+      const report = await this.#catchUp();
+      const took = Math.round(performance.now() - started);
+      this.#log(`start-up sweep of ${report.scanned} logs took ${took} ms (${report.files} read)`);
+    });
     const reason = await new Promise<string>((resolve) => {
       const timer = setInterval(() => {
         if (!existsSync(this.#root)) resolve("the store folder is gone");
@@ -414,7 +419,7 @@ class Owner {
       this.#dirty.clear();
       report = await this.#feeder.feed(files);
     } else {
-      return { files: 0, events: 0, removed: 0, warnings: [] };
+      return { scanned: 0, files: 0, events: 0, removed: 0, warnings: [] };
     }
     await this.#afterWrites();
     return report;

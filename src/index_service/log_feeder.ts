@@ -20,6 +20,8 @@ import type { LogSnapshot, SessionStore } from "../store/session_store.ts";
 
 /** What a feed did. */
 export interface FeedReport {
+  /** Log files looked at (a sweep stats them all). */
+  scanned: number;
   /** Log files read and handed to the engine. */
   files: number;
   /** Events those files hold. */
@@ -55,6 +57,7 @@ export class LogFeeder {
     const report = emptyReport();
     const known = this.#index.fingerprints();
     const onDisk = this.#store.allLogs().map((log) => ({ ...log, rel: this.#relative(log.file) }));
+    report.scanned = onDisk.length;
     const present = new Set(onDisk.map((log) => log.rel));
     for (const file of known.keys()) {
       if (!present.has(file)) {
@@ -80,6 +83,7 @@ export class LogFeeder {
     const report = emptyReport();
     const known = this.#index.fingerprints();
     for (const rel of files) {
+      report.scanned++;
       const id = rel.split("/")[1];
       const absolute = join(this.#store.root, rel);
       if (!existsSync(absolute)) {
@@ -202,7 +206,7 @@ function sha1(bytes: Uint8Array): string {
 }
 
 function emptyReport(): FeedReport {
-  return { files: 0, events: 0, removed: 0, warnings: [] };
+  return { scanned: 0, files: 0, events: 0, removed: 0, warnings: [] };
 }
 
 /** Lets queued requests run between batches of a long feed. */
