@@ -35,6 +35,7 @@ import { type FeedReport, LogFeeder } from "./log_feeder.ts";
 import { LogWatcher } from "./log_watcher.ts";
 import {
   databaseDir,
+  indexDir,
   ownerErrorPath,
   ownerLockPath,
   ownerLogPath,
@@ -215,6 +216,8 @@ class Owner {
   #sweepOwed = true;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #notice: string | undefined;
+  /** Warnings found while catching up (also in the background), told once, with the next answer. */
+  #undelivered: ParseWarning[] = [];
 
   constructor(root: string, opened: Opened, options: IndexOwnerOptions, log: (line: string) => void) {
     this.#root = root;
@@ -381,13 +384,13 @@ class Owner {
         return this.#answer({ pid: processId(), status: this.#index.status } satisfies ResultOf<"ping">, []);
       case "search": {
         const { query, filters } = request.params as ParamsOf<"search">;
-        const report = await this.#catchUp(this.#progress("catching up before the search"));
-        return this.#answer(await this.#index.search(query, filters), report.warnings);
+        await this.#catchUp(this.#progress("catching up before the search"));
+        return this.#answer(await this.#index.search(query, filters), []);
       }
       case "list": {
         const { filters } = request.params as ParamsOf<"list">;
-        const report = await this.#catchUp(this.#progress("catching up before listing"));
-        return this.#answer(this.#index.listSessions(filters), report.warnings);
+        await this.#catchUp(this.#progress("catching up before listing"));
+        return this.#answer(this.#index.listSessions(filters), []);
       }
       case "reindex":
         return this.#answer(...await this.#reindex());
@@ -399,12 +402,16 @@ class Owner {
     }
   }
 
-  /** An answer, with the healing notice on the first one that goes out. */
+  /** An answer, with the warnings not yet told (the healing notice first) — each goes out once. */
   #answer(result: unknown, warnings: ParseWarning[]): Answer {
-    if (this.#notice === undefined) return { result, warnings };
-    const notice = { file: join(this.#root, "index"), line: 0, message: this.#notice };
-    this.#notice = undefined;
-    return { result, warnings: [notice, ...warnings] };
+    // The feeder names logs by store-relative path; people need the whole path.
+    const told = [...this.#undelivered, ...warnings].map((w) => ({ ...w, file: join(this.#root, w.file) }));
+    this.#undelivered = [];
+    if (this.#notice !== undefined) {
+      told.unshift({ file: indexDir(this.#root), line: 0, message: this.#notice });
+      this.#notice = undefined;
+    }
+    return { result, warnings: told };
   }
 
   /** Reads what changed since the last answer: the named logs, or everything when a sweep is owed. */
@@ -421,6 +428,7 @@ class Owner {
     } else {
       return { scanned: 0, files: 0, events: 0, removed: 0, warnings: [] };
     }
+    this.#undelivered.push(...report.warnings);
     await this.#afterWrites();
     return report;
   }

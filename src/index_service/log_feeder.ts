@@ -124,7 +124,7 @@ export class LogFeeder {
       report.warnings.push({ file: rel, line: 0, message: `not indexed: ${(error as Error).message}` });
       return;
     }
-    report.warnings.push(...snapshot.parsed.warnings);
+    report.warnings.push(...snapshot.parsed.warnings.map((w) => ({ ...w, file: rel })));
     const log = indexedLog(id, rel, snapshot);
     this.#index.putLog(log);
     report.files++;
