@@ -20,7 +20,16 @@
  * Needs `rg` and `sqlite3` (Debian: ripgrep, sqlite3).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { renderLog } from "../src/format/render_log.ts";
@@ -29,7 +38,10 @@ import { IndexClient } from "../src/index_service/index_client.ts";
 import { ownerLogPath, ownerSocketPath } from "../src/index_service/owner_paths.ts";
 
 const args = process.argv.slice(2);
-const flag = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const flag = (
+  name: string,
+  fallback: number,
+) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const EVENTS = args.includes("--million") ? 1_000_000 : flag("--events", 100_000);
 const RUNS = flag("--runs", 5);
 const ROOT = resolve(new URL("..", import.meta.url).pathname);
@@ -245,7 +257,9 @@ try {
   const rgVersion: number[] = [];
   for (let i = 0; i < 20; i++) {
     append.push(
-      seconds(() => run(CRU, ["session", "append", id, "--role", "thought", `step ${i} nebula`, "--dir", store], { env })),
+      seconds(() =>
+        run(CRU, ["session", "append", id, "--role", "thought", `step ${i} nebula`, "--dir", store], { env })
+      ),
     );
     rgVersion.push(seconds(() => run("rg", ["--version"])));
   }
@@ -264,7 +278,9 @@ try {
     `| reindex (events/s) | ${reindex.toFixed(1)} s (${Math.round(EVENTS / reindex)}/s) | FTS5 build ` +
       `${ftsBuild.toFixed(1)} s | ${(reindex / ftsBuild).toFixed(2)}× |`,
   );
-  console.log(`| index on disk | ${mb(indexBytes)} | FTS5 database ${mb(ftsBytes)} | ${(indexBytes / ftsBytes).toFixed(2)}× |`);
+  console.log(
+    `| index on disk | ${mb(indexBytes)} | FTS5 database ${mb(ftsBytes)} | ${(indexBytes / ftsBytes).toFixed(2)}× |`,
+  );
   console.log(`| owner peak RSS during reindex | ${peak === undefined ? "n/a" : `${peak.toFixed(0)} MB`} | — | |`);
   console.log(
     `| start-up sweep | ${sweep ? `${sweep[2]} ms for ${sweep[1]} logs` : "n/a"} | — | |`,

@@ -188,7 +188,7 @@ test("kill -9 of the index owner mid-indexing: the waiting search is answered by
 
 /** The pid of the newest owner that served this store (other than `not`). */
 async function waitForOwnerPid(dir: string, not?: number): Promise<number> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) {
     try {
       const pids = [...readFileSync(join(dir, "index", "owner.log"), "utf8").matchAll(/\[(\d+)\] serving/g)].map((m) =>
         Number(m[1])

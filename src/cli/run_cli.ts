@@ -38,4 +38,3 @@ export async function runCli(args: string[]): Promise<number> {
   if (pendingOut !== "") await writeStdout(pendingOut);
   return code;
 }
-

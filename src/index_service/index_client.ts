@@ -19,7 +19,6 @@ import type { IndexConnection } from "./index_settings.ts";
 import { connectSocket } from "./socket.ts";
 import { OWNER_COMMAND } from "./owner_command.ts";
 
-
 /** Options of {@linkcode IndexClient.connect}. */
 export interface IndexClientOptions {
   root: string;
@@ -138,7 +137,9 @@ export class IndexClient {
         if (this.#waiting.size === 0) this.#socket.unref();
         // Going away tells the owner not to do work nobody waits for.
         this.#socket.destroy();
-        reject(new WaitTimeoutError(`the index owner to answer ${JSON.stringify(method)} (no word from it)`, silenceMs));
+        reject(
+          new WaitTimeoutError(`the index owner to answer ${JSON.stringify(method)} (no word from it)`, silenceMs),
+        );
       };
       timer = setTimeout(fail, silenceMs);
       this.#socket.ref();

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { IndexClient, type IndexAnswer, type IndexClientOptions, type IndexProgress } from "./index_client.ts";
+import { type IndexAnswer, IndexClient, type IndexClientOptions, type IndexProgress } from "./index_client.ts";
 import type { IndexMethod, ParamsOf, ResultOf } from "./protocol.ts";
 
 /** How long an append waits for a running owner to take its notice. */

@@ -46,8 +46,8 @@ import {
   type IndexMethod,
   type IndexRequest,
   type IndexResponse,
-  parseRequest,
   type ParamsOf,
+  parseRequest,
   type ResultOf,
 } from "./protocol.ts";
 import type { IndexConnection } from "./index_settings.ts";

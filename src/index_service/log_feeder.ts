@@ -13,7 +13,13 @@
 import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
-import type { IndexedEvent, IndexedLog, LogFacts, SearchIndex } from "../index/search_index_api.ts";
+import {
+  type IndexedEvent,
+  type IndexedLog,
+  type LogFacts,
+  type SearchIndex,
+  SUMMARY_ROLE,
+} from "../index/search_index_api.ts";
 import { logTitle, type ParseWarning } from "../model/log.ts";
 import { formatTimestamp, timestampMs } from "../model/timestamp.ts";
 import type { LogSnapshot, SessionStore } from "../store/session_store.ts";
@@ -148,7 +154,13 @@ export function indexedLog(id: string, rel: string, snapshot: LogSnapshot): Inde
     ...(event.args === undefined || Object.keys(event.args).length === 0 ? {} : { args: JSON.stringify(event.args) }),
   }));
   if (log.context !== undefined) {
-    events.push({ seq: SUMMARY_SEQ, line: contextLine(snapshot.bytes), role: "summary", content: log.context, at: started });
+    events.push({
+      seq: SUMMARY_SEQ,
+      line: contextLine(snapshot.bytes),
+      role: SUMMARY_ROLE,
+      content: log.context,
+      at: started,
+    });
   }
   return {
     file: rel,
