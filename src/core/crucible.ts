@@ -15,7 +15,7 @@ import type { WriteReceipt } from "../model/write_receipt.ts";
 import type { SessionStore } from "../store/session_store.ts";
 import type { SearchHit, SessionSummary } from "../model/search_result.ts";
 import type { IndexProgress } from "../index_service/index_client.ts";
-import type { IndexLink } from "../index_service/index_link.ts";
+import type { IndexPort } from "../index_service/index_port.ts";
 import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSessions } from "./cleanup.ts";
 import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
 import type { IndexFilters } from "../index/search_index_api.ts";
@@ -65,7 +65,7 @@ export interface NewSessionOptions {
 /** What a {@linkcode Crucible} is made of (built by {@linkcode openCrucible}). */
 export interface CrucibleParts {
   store: SessionStore;
-  index: IndexLink;
+  index: IndexPort;
   plugins: PluginRuntime;
   /** The folder plugins see as theirs (`ctx.cwd`). */
   cwd: string;
@@ -88,7 +88,7 @@ export interface CrucibleParts {
 export class Crucible {
   readonly root: string;
   readonly #store: SessionStore;
-  readonly #index: IndexLink;
+  readonly #index: IndexPort;
   readonly #plugins: PluginRuntime;
   readonly #cwd: string;
   readonly #warn: (message: string) => void;

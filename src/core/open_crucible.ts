@@ -13,6 +13,7 @@ import { SessionStore } from "../store/session_store.ts";
 import { findStoreDir } from "../store/store_location.ts";
 import { Crucible } from "./crucible.ts";
 import { IndexLink } from "../index_service/index_link.ts";
+import { LocalIndex } from "../index_service/local_index.ts";
 import { indexConnection } from "../index_service/index_settings.ts";
 import { PluginRuntime } from "./plugin_runtime.ts";
 
@@ -30,6 +31,12 @@ export interface OpenOptions {
   db?: string;
   /** How long one index owner may take to start (default 20 s). */
   indexStartTimeoutMs?: number;
+  /**
+   * Where the index runs: `"owner"` (default), the store's index owner process
+   * over SurrealDB; `"memory"`, the same service inside this process over
+   * memory storage, rebuilt from the markdown on first use (fast tests).
+   */
+  index?: "owner" | "memory";
   /**
    * First-party plugins to run (default: the built-in ones, {@linkcode BUILTIN_PLUGINS},
    * so secrets are redacted unless the caller says otherwise; each can also be
@@ -64,7 +71,7 @@ export function openCrucible(options: OpenOptions = {}): Crucible {
   const warn = options.onWarning ?? ((message: string) => console.error(`cru: ${message}`));
   return new Crucible(root, {
     store: new SessionStore({ root, lockTimeoutMs: options.lockTimeoutMs, now: options.now }),
-    index: new IndexLink({
+    index: options.index === "memory" ? new LocalIndex(root) : new IndexLink({
       root,
       connection: indexConnection(root, options.db),
       startTimeoutMs: options.indexStartTimeoutMs,
