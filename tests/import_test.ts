@@ -12,7 +12,8 @@ import {
   importJson,
   transcriptFiles,
 } from "./_helpers/transcripts.ts";
-import { SessionStore, type StoredEvent } from "../src/store/session_store.ts";
+import { SessionStore } from "../src/store/session_store.ts";
+import type { StoredEvent } from "../src/model/event.ts";
 import { DROPPED_EVENT_NOTE, importSources } from "../src/core/import_sessions.ts";
 
 /** The repo's aider fixture: eight headers, two of them with no turns under them. */

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SessionStore, type StoredEvent } from "../../src/store/session_store.ts";
+import { SessionStore } from "../../src/store/session_store.ts";
+import type { StoredEvent } from "../../src/model/event.ts";
 import { cruJson } from "./run_cru.ts";
 
 /** The repo's own small transcripts, one for each construct the real corpus showed. */
