@@ -5,11 +5,12 @@ import { join, relative } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruJson, runCru } from "./_helpers/run_cru.ts";
 
-/** Every path under `dir`, to prove a command created nothing (Deno's own cache under a test HOME aside). */
+/** Every path under `dir`, to prove a command created nothing (the runtimes' own caches under a test HOME aside). */
 function tree(dir: string): string[] {
+  const runtimeCache = /^home\/\.(cache|bun|deno)(\/|$)/;
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
     .map((p) => relative(dir, join(dir, p)))
-    .filter((p) => !p.startsWith(join("home", ".cache")))
+    .filter((p) => !runtimeCache.test(p))
     .sort();
 }
 
