@@ -313,6 +313,7 @@ class Owner {
         send(socket, { id: request.id, result, ...(warnings.length ? { warnings } : {}) });
       } catch (error) {
         this.#log(`${method} failed: ${(error as Error).stack ?? (error as Error).message}`);
+        if ((error as CruError).code === "index_conflict") this.#shutdown("another owner changed the index");
         send(socket, {
           id: request.id,
           error: { code: (error as CruError).code ?? "index_error", message: (error as Error).message },
@@ -326,7 +327,12 @@ class Owner {
   }
 
   #enqueue(job: () => Promise<unknown>): Promise<void> {
-    const run = this.#queue.then(job).then(() => {}, (error: Error) => this.#log(`job failed: ${error.message}`));
+    const run = this.#queue.then(job).then(() => {}, (error: Error) => {
+      this.#log(`job failed: ${error.message}`);
+      // Another owner committed to a shared database first: this one's view is stale. The next request starts
+      // a fresh owner, which loads the new state and reads the markdown again.
+      if ((error as CruError).code === "index_conflict") this.#shutdown("another owner changed the index");
+    });
     this.#queue = run;
     return run;
   }
