@@ -231,7 +231,12 @@ class SegmentSearchIndex implements SearchIndex {
   }
 
   search(query: string, filters: IndexFilters = {}): Promise<SearchAnswer> {
-    const parsed = parseQuery(query);
+    let parsed;
+    try {
+      parsed = parseQuery(query);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const running = runSearch(parsed, filters, this.#segments(), this.#sources());
     this.#searches.add(running);
     const forget = () => this.#searches.delete(running);
