@@ -36,6 +36,8 @@ export class MemoryStorage implements IndexStorage {
   #failing = new Map<StorageCall, number>();
   /** How many times each call ran (for tests that count round trips). */
   readonly calls = new Map<string, number>();
+  /** Every call waits this long first, as a round trip to a server would (default 0). */
+  latencyMs = 0;
 
   /**
    * Makes the `skip`+1-th next call of this kind throw {@linkcode SimulatedCrash}
@@ -46,16 +48,17 @@ export class MemoryStorage implements IndexStorage {
   }
 
   /** Counts the call, and rejects when it is the one to fail; awaited first by every call. */
-  #enter(call: string): Promise<void> {
+  async #enter(call: string): Promise<void> {
     this.calls.set(call, (this.calls.get(call) ?? 0) + 1);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const skip = this.#failing.get(call as StorageCall);
-    if (skip === undefined) return Promise.resolve();
+    if (skip === undefined) return;
     if (skip > 0) {
       this.#failing.set(call as StorageCall, skip - 1);
-      return Promise.resolve();
+      return;
     }
     this.#failing.delete(call as StorageCall);
-    return Promise.reject(new SimulatedCrash(call as StorageCall));
+    throw new SimulatedCrash(call as StorageCall);
   }
 
   async loadState(): Promise<IndexState | undefined> {

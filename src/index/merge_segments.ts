@@ -24,6 +24,13 @@ export interface MergePolicy {
 
 /** Postings (or texts) read per round trip while merging. */
 const CHUNK = 4_096;
+/** At most about this many postings entries are merged between two yields to the event loop. */
+const WORK_PER_CHUNK = 200_000;
+
+/** Lets queued events (a query arriving on a socket) run: a resolved promise would not. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 /**
  * The segments to merge next, or undefined when no merge is due: a segment
@@ -86,6 +93,7 @@ export async function mergeSegments(inputs: readonly Segment[], storage: IndexSt
   });
   const texts: string[] = [];
   for (let i = 0; i < live.length; i += CHUNK) {
+    await yieldToEvents();
     const chunk = live.slice(i, i + CHUNK);
     const found = await storage.readTexts(chunk);
     for (const { segment, doc } of chunk) {
@@ -104,7 +112,8 @@ export async function mergeSegments(inputs: readonly Segment[], storage: IndexSt
     const batch: string[] = [];
     const wanted: { segment: string; term: number }[] = [];
     const sources: { input: number; term: number }[][] = [];
-    while (batch.length < CHUNK) {
+    let work = 0;
+    while (batch.length < CHUNK && work < WORK_PER_CHUNK) {
       let next: string | undefined;
       inputs.forEach((input, i) => {
         const term = input.terms[cursors[i]];
@@ -116,6 +125,7 @@ export async function mergeSegments(inputs: readonly Segment[], storage: IndexSt
         if (input.terms[cursors[i]] === next) {
           from.push({ input: i, term: cursors[i] });
           wanted.push({ segment: input.id, term: cursors[i] });
+          work += input.docFreqs[cursors[i]];
           cursors[i]++;
         }
       });
@@ -123,6 +133,7 @@ export async function mergeSegments(inputs: readonly Segment[], storage: IndexSt
       sources.push(from);
     }
     if (batch.length === 0) break;
+    await yieldToEvents();
     const found = await storage.readPostings(wanted);
     batch.forEach((term, b) => {
       const docs: number[] = [];

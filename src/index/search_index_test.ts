@@ -453,3 +453,38 @@ test("searches see puts at once, and answers are stable while merges run", async
     assert.equal((await index.search("hit")).total, expected);
   }
 });
+
+test("putLog() during a flush or a merge ends in the same answers, live and after a reopen", {
+  timeout: 60_000,
+}, async () => {
+  const final = [makeLog({ ...LOGS[0], version: 1, events: ["rewritten build", "type error"] }), makeLog(LOGS[1])];
+  const fresh = await answers(
+    await (async () => {
+      const index = await openSearchIndex(new MemoryStorage());
+      for (const log of final) index.putLog(log);
+      return index;
+    })(),
+  );
+  for (const during of ["flush", "merge"] as const) {
+    const storage = new MemoryStorage();
+    const index = await openSearchIndex(storage, { mergeFactor: 2 });
+    for (const spec of LOGS) {
+      index.putLog(makeLog(spec));
+      if (during === "merge") await index.flush();
+    }
+    const commits = storage.calls.get("commit") ?? 0;
+    storage.latencyMs = 50;
+    const running = during === "flush" ? index.flush() : index.merge();
+    // Into the flush's or the merge's first storage call (each takes 50 ms).
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(storage.calls.get("commit") ?? 0, commits, `the ${during} has not committed yet`);
+    index.putLog(final[0]);
+    index.removeLog(LOGS[2].file);
+    await running;
+    storage.latencyMs = 0;
+    assert.deepEqual(await answers(index), fresh, `live, during a ${during}`);
+    assert.deepEqual(await answers(await recover(storage, final)), fresh, `reopened unflushed, during a ${during}`);
+    await index.flush();
+    assert.deepEqual(await answers(await openSearchIndex(storage)), fresh, `reopened, during a ${during}`);
+  }
+});
