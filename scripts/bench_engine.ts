@@ -111,3 +111,17 @@ const memory = globalThis.process?.memoryUsage?.();
 if (memory) {
   console.log(`rss ${(memory.rss / 2 ** 20).toFixed(0)} MB, heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MB`);
 }
+
+// What an owner holds for the committed index: heads, file records, the file → documents map.
+const collect = () => {
+  // deno: --v8-flags=--expose-gc gives globalThis.gc; bun has its own.
+  const runtime = globalThis as { gc?: () => void; Bun?: { gc(full: boolean): void } };
+  if (runtime.Bun) runtime.Bun.gc(true);
+  else runtime.gc?.();
+};
+collect();
+const before = globalThis.process?.memoryUsage?.().heapUsed ?? 0;
+const reopened = await openSearchIndex(storage);
+collect();
+const after = globalThis.process?.memoryUsage?.().heapUsed ?? 0;
+console.log(`a reopened index holds ${((after - before) / 2 ** 20).toFixed(1)} MB of heap (status ${reopened.status})`);

@@ -488,3 +488,19 @@ test("putLog() during a flush or a merge ends in the same answers, live and afte
     assert.deepEqual(await answers(await openSearchIndex(storage)), fresh, `reopened, during a ${during}`);
   }
 });
+
+test("search() reads postings in one round trip for all segments, and hot terms from memory after", async () => {
+  const storage = new MemoryStorage();
+  const index = await openSearchIndex(storage);
+  for (const spec of LOGS) {
+    index.putLog(makeLog(spec));
+    await index.flush();
+  }
+  const reads = () => [storage.calls.get("readPostings") ?? 0, storage.calls.get("readTexts") ?? 0];
+  const [postings, texts] = reads();
+  const answer = await index.search("build OR error type*");
+  assert.ok(answer.total > 0);
+  assert.deepEqual(reads(), [postings + 1, texts + 1], "one trip for postings, one for the snippets' texts");
+  await index.search("build OR error type*");
+  assert.deepEqual(reads(), [postings + 1, texts + 2], "postings from the cache");
+});
