@@ -19,7 +19,14 @@ import { type MergePolicy, mergeSegments, pickMerge } from "./merge_segments.ts"
 import { decodePostings, type Postings } from "./postings_codec.ts";
 import { parseQuery } from "./query.ts";
 import { runSearch, type SearchSources } from "./run_search.ts";
-import type { IndexedLog, IndexFilters, OpenStatus, SearchAnswer, SearchIndex } from "./search_index_api.ts";
+import {
+  type IndexedLog,
+  type IndexFilters,
+  type OpenStatus,
+  type SearchAnswer,
+  type SearchIndex,
+  SUMMARY_ROLE,
+} from "./search_index_api.ts";
 import { type NewDoc, Segment } from "./segment.ts";
 import { fileMatches } from "./session_filters.ts";
 import { TOKENIZER_VERSION } from "./tokenizer.ts";
@@ -153,7 +160,8 @@ class SegmentSearchIndex implements SearchIndex {
     let lastEventMs: number | null = null;
     for (const event of log.events) {
       const time = Date.parse(event.at);
-      if (!Number.isNaN(time) && (lastEventMs === null || time > lastEventMs)) lastEventMs = time;
+      const counts = event.role !== SUMMARY_ROLE;
+      if (counts && !Number.isNaN(time) && (lastEventMs === null || time > lastEventMs)) lastEventMs = time;
       const hash = eventHash(event);
       wanted.set(docKey(event.seq, event.line, hash), {
         text: [event.content, event.tool ?? "", event.args ?? ""].filter((part) => part !== "").join("\n"),
@@ -207,7 +215,7 @@ class SegmentSearchIndex implements SearchIndex {
       tags: [...log.tags],
       started: log.started,
       ended: log.ended,
-      events: log.events.length,
+      events: log.events.filter((event) => event.role !== SUMMARY_ROLE).length,
       lastEventMs,
       fingerprint: { ...log.fingerprint },
       facts: { ...log.facts },
