@@ -152,6 +152,10 @@ class SegmentSearchIndex implements SearchIndex {
     return this.#tail.docCount + this.#pending.reduce((sum, pending) => sum + pending.segment.docCount, 0);
   }
 
+  get uncommitted(): boolean {
+    return this.#tail.docCount > 0 || this.#pending.length > 0 || this.#dirty.size > 0 || this.#killed;
+  }
+
   putLog(log: IndexedLog): void {
     const old = this.#records.get(log.file);
     const sameSession = old !== undefined && old.sessionId === log.sessionId &&

@@ -504,3 +504,22 @@ test("search() reads postings in one round trip for all segments, and hot terms 
   await index.search("build OR error type*");
   assert.deepEqual(reads(), [postings + 1, texts + 2], "postings from the cache");
 });
+
+test("uncommitted tells when a flush is owed, also for a removal or a shrinking rewrite that add no document", async () => {
+  const storage = new MemoryStorage();
+  const index = await indexOf(LOGS, storage);
+  assert.equal(index.uncommitted, true);
+  await index.flush();
+  assert.equal(index.uncommitted, false);
+  index.putLog(makeLog({ ...LOGS[2], version: 1, events: LOGS[2].events.slice(0, 1) }));
+  assert.equal(index.tailSize, 0);
+  assert.equal(index.uncommitted, true);
+  await index.flush();
+  index.removeLog(LOGS[1].file);
+  assert.equal(index.uncommitted, true);
+  await index.flush();
+  assert.equal(index.uncommitted, false);
+  const reopened = await openSearchIndex(storage);
+  assert.deepEqual([...reopened.fingerprints().keys()], [LOGS[0].file, LOGS[2].file]);
+  assert.deepEqual(where(await reopened.search("lunch OR parsing")), ["chat-c#0"]);
+});
