@@ -34,10 +34,11 @@ function yieldToEvents(): Promise<void> {
 
 /**
  * The segments to merge next, or undefined when no merge is due: a segment
- * more than half dead (alone, to drop its dead); else the `mergeFactor`
- * smallest of the lowest level that has that many; else, above `maxSegments`,
- * the `mergeFactor` smallest of all. Never more than `maxMergedDocs` live
- * documents in the result.
+ * more than half dead (alone, to drop its dead); else, in the lowest level
+ * that has `mergeFactor` segments, its smallest ones; else, above
+ * `maxSegments`, the smallest of all. A run takes at most `mergeFactor`
+ * segments and only as many as keep the result within `maxMergedDocs` live
+ * documents (at least two, or there is nothing to merge).
  *
  * @example
  * ```ts
@@ -49,19 +50,24 @@ export function pickMerge(segments: readonly Segment[], policy: MergePolicy): Se
   const halfDead = segments.find((segment) => segment.deadCount > 0 && segment.deadCount * 2 > segment.docCount);
   if (halfDead !== undefined) return [halfDead];
   const bySize = (a: Segment, b: Segment) => a.liveCount - b.liveCount;
-  const fits = (run: Segment[]) => run.reduce((sum, segment) => sum + segment.liveCount, 0) <= policy.maxMergedDocs;
+  const run = (candidates: Segment[]): Segment[] | undefined => {
+    const picked: Segment[] = [];
+    let docs = 0;
+    for (const segment of [...candidates].sort(bySize)) {
+      if (picked.length >= policy.mergeFactor || docs + segment.liveCount > policy.maxMergedDocs) break;
+      picked.push(segment);
+      docs += segment.liveCount;
+    }
+    return picked.length >= 2 ? picked : undefined;
+  };
   const levels = [...new Set(segments.map((segment) => segment.level))].sort((a, b) => a - b);
   for (const level of levels) {
-    const tier = segments.filter((segment) => segment.level === level).sort(bySize);
+    const tier = segments.filter((segment) => segment.level === level);
     if (tier.length < policy.mergeFactor) continue;
-    const run = tier.slice(0, policy.mergeFactor);
-    if (fits(run)) return run;
+    const picked = run(tier);
+    if (picked !== undefined) return picked;
   }
-  if (segments.length > policy.maxSegments) {
-    const run = [...segments].sort(bySize).slice(0, Math.max(2, policy.mergeFactor));
-    if (fits(run)) return run;
-  }
-  return undefined;
+  return segments.length > policy.maxSegments ? run([...segments]) : undefined;
 }
 
 /** A merged segment and where each input document went (-1: dropped, it was dead). */

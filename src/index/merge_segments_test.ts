@@ -29,6 +29,11 @@ test("pickMerge() rewrites a segment more than half dead, and respects the size 
   const halfDead = segmentOf(10, 2, 6);
   assert.deepEqual(pickMerge([segmentOf(5, 0), halfDead], policy), [halfDead]);
   assert.equal(pickMerge([segmentOf(60, 0), segmentOf(60, 0), segmentOf(60, 0)], policy), undefined);
+  // Only as many as fit: two of 40 make 80 ≤ 100, a third would not.
+  assert.deepEqual(pickMerge([segmentOf(40, 1), segmentOf(45, 1), segmentOf(40, 1)], policy)!.map((s) => s.liveCount), [
+    40,
+    40,
+  ]);
 });
 
 test("pickMerge() merges whatever the level when there are too many segments", () => {
