@@ -13,7 +13,7 @@
 import { summarizeSession } from "../model/session_summary.ts";
 import type { SessionSummary } from "../model/search_result.ts";
 import { eventHash } from "./event_hash.ts";
-import type { FileRecord, IndexState, IndexStorage, StoredSegment } from "./index_storage.ts";
+import type { FileRecord, IndexState, IndexStorage, SegmentHead, StoredSegment } from "./index_storage.ts";
 import { pairKey } from "./index_storage.ts";
 import { type MergePolicy, mergeSegments, pickMerge } from "./merge_segments.ts";
 import { decodePostings, type Postings } from "./postings_codec.ts";
@@ -108,13 +108,13 @@ class SegmentSearchIndex implements SearchIndex {
     const heads = isState(state) && state.tokenizer === TOKENIZER_VERSION
       ? await this.#storage.loadHeads(state.segments)
       : undefined;
-    if (heads === undefined || heads.length !== state.segments.length) {
+    const segments = heads === undefined ? undefined : segmentsOf(state, heads);
+    if (segments === undefined) {
       await this.#storage.clear();
       this.status = "rebuilt";
       return;
     }
-    const byId = new Map(heads.map((head) => [head.id, head]));
-    this.#committed = state.segments.map((id) => Segment.fromHead(byId.get(id)!, state.tombstones[id] ?? []));
+    this.#committed = segments;
     this.#version = state.version;
     for (const record of await this.#storage.loadFiles()) {
       this.#records.set(record.file, { ...record, facts: record.facts ?? {} });
@@ -450,6 +450,17 @@ class SegmentSearchIndex implements SearchIndex {
 
 function docKey(seq: number, line: number, hash: number): string {
   return `${seq}:${line}:${hash >>> 0}`;
+}
+
+/** The committed segments, or undefined when a head is missing or not understood (then the index is rebuilt). */
+function segmentsOf(state: IndexState, heads: SegmentHead[]): Segment[] | undefined {
+  const byId = new Map(heads.map((head) => [head.id, head]));
+  if (!state.segments.every((id) => byId.has(id))) return undefined;
+  try {
+    return state.segments.map((id) => Segment.fromHead(byId.get(id)!, state.tombstones[id] ?? []));
+  } catch {
+    return undefined;
+  }
 }
 
 function isState(state: IndexState): boolean {

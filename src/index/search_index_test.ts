@@ -523,3 +523,17 @@ test("uncommitted tells when a flush is owed, also for a removal or a shrinking 
   assert.deepEqual([...reopened.fingerprints().keys()], [LOGS[0].file, LOGS[2].file]);
   assert.deepEqual(where(await reopened.search("lunch OR parsing")), ["chat-c#0"]);
 });
+
+test("a store whose segment heads are missing or not understood is cleared and reported rebuilt", async () => {
+  for (const damage of ["missing", "garbled"] as const) {
+    const storage = new MemoryStorage();
+    const index = await indexOf(LOGS, storage);
+    await index.flush();
+    const [head] = await storage.loadHeads((await storage.loadState())!.segments);
+    if (damage === "missing") await storage.deleteSegments([head.id]);
+    else await storage.writeSegment({ ...head, columns: Uint8Array.of(1, 2, 3), postings: [], texts: [] });
+    const reopened = await openSearchIndex(storage);
+    assert.equal(reopened.status, "rebuilt", damage);
+    assert.equal(reopened.fingerprints().size, 0);
+  }
+});
