@@ -187,7 +187,7 @@ export async function runSearch(
   for (const i of order) {
     const { segment, docs, check } = perSegment[i];
     const kept = verified.get(segment);
-    const countOnly = top.full && bounds[i] < top.worst!.score;
+    const countOnly = top.full && bounds[i] < (top.worst?.score ?? Infinity);
     const cursors = new Int32Array(units.length);
     const columns = segment.columns;
     const unitDocs = units.map((unit) => unit.postings.get(segment)!.docs);
@@ -209,7 +209,7 @@ export async function runSearch(
           score += termScore(unitIdfs[u], unitTfs[u][at], length, averageLength);
         }
       }
-      if (top.full && score < top.worst!.score) continue;
+      if (top.full && score < (top.worst?.score ?? Infinity)) continue;
       top.offer({
         segment,
         doc,

@@ -537,3 +537,8 @@ test("a store whose segment heads are missing or not understood is cleared and r
     assert.equal(reopened.fingerprints().size, 0);
   }
 });
+
+test("search() with limit 0 counts the matches and shows none", async () => {
+  const index = await indexOf();
+  assert.deepEqual(await index.search("error", { limit: 0 }), { hits: [], total: 3 });
+});
