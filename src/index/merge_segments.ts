@@ -18,7 +18,7 @@ export interface MergePolicy {
   mergeFactor: number;
   /** Above this many segments, the smallest ones merge whatever their level (default 24). */
   maxSegments: number;
-  /** A merge never makes a segment of more documents than this (its texts are held in memory while merging). */
+  /** A merge never makes a segment of more documents than this (its texts are held in memory while merging; default 131,072). */
   maxMergedDocs: number;
 }
 

@@ -93,7 +93,8 @@ class SegmentSearchIndex implements SearchIndex {
     this.#policy = {
       mergeFactor: options.mergeFactor ?? 8,
       maxSegments: options.maxSegments ?? 24,
-      maxMergedDocs: options.maxMergedDocs ?? 262_144,
+      // A merge holds its result's texts in memory: ~130k events of a few hundred bytes keep the owner's peak low.
+      maxMergedDocs: options.maxMergedDocs ?? 131_072,
     };
     this.#cache = new PostingsCache(options.postingsCacheBytes ?? 64 * 1024 * 1024);
   }
