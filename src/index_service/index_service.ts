@@ -146,7 +146,7 @@ export class IndexService {
   /** Writes the tail out and runs the merges that are due (before an owner exits). */
   async persist(): Promise<void> {
     clearTimeout(this.#flushTimer);
-    if (this.#index.tailSize > 0) await this.#index.flush();
+    if (this.#index.uncommitted) await this.#index.flush();
     while (await this.#index.merge()) { /* one merge at a time until none is due */ }
   }
 
@@ -183,7 +183,7 @@ export class IndexService {
     clearTimeout(this.#flushTimer);
     if (this.#index.tailSize >= this.#flushDocs) {
       await this.#flushAndMerge();
-    } else if (this.#index.tailSize > 0) {
+    } else if (this.#index.uncommitted) {
       this.#flushTimer = setTimeout(() => this.#schedule(() => this.#flushAndMerge()), FLUSH_QUIET_MS);
     }
   }
@@ -191,7 +191,7 @@ export class IndexService {
   /** Flushes the tail, then runs one due merge per job, so queries get a turn between merges. */
   async #flushAndMerge(): Promise<void> {
     const tail = this.#index.tailSize;
-    if (tail > 0) {
+    if (this.#index.uncommitted) {
       await this.#index.flush();
       this.#log(`flushed a segment of ${tail} documents`);
     }
