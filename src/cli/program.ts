@@ -12,6 +12,7 @@ import { registerSessionCleanup } from "./commands/session_cleanup.ts";
 import { registerSessionImport } from "./commands/session_import.ts";
 import { registerSessionCompact } from "./commands/session_compact.ts";
 import { registerSessionEnd } from "./commands/session_end.ts";
+import { registerSessionExport } from "./commands/session_export.ts";
 import { registerSessionList } from "./commands/session_list.ts";
 import { registerSessionNew } from "./commands/session_new.ts";
 import { registerSessionReindex } from "./commands/session_reindex.ts";
@@ -34,6 +35,7 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   registerSessionEnd(session, sink);
   registerSessionList(session, sink);
   registerSessionShow(session, sink);
+  registerSessionExport(session, sink);
   registerSessionSearch(session, sink);
   registerSessionReindex(session, sink);
   registerSessionCleanup(session, sink);

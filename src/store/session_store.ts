@@ -62,6 +62,8 @@ export interface WriteReceipt {
 /** An event as read back, with the log file it is in. */
 export interface StoredEvent extends SessionEvent {
   file: string;
+  /** The 1-based line of the event's first line in its file. */
+  line: number;
 }
 
 /** One log of a session, parsed. */
@@ -73,6 +75,8 @@ export interface StoredLog {
   mtimeMs: number;
   /** What was not understood in it. */
   warnings: ParseWarning[];
+  /** The 1-based line each event starts on, in the order of `log.events`. */
+  eventLines: number[];
 }
 
 /** What {@linkcode SessionStore.head} reads. */
@@ -326,6 +330,7 @@ export class SessionStore {
           size: committed ?? stat.size,
           mtimeMs: stat.mtimeMs,
           warnings: parsed.warnings,
+          eventLines: parsed.eventLines,
         };
       });
       return summarize(id, dir, logs);
@@ -463,7 +468,9 @@ function uniqueName(name: string, taken: (candidate: string) => boolean): string
 function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
   const first = logs[0].log;
   const last = logs.at(-1)!.log;
-  const events = logs.flatMap(({ file, log }) => log.events.map((event) => ({ ...event, file })));
+  const events = logs.flatMap(({ file, log, eventLines }) =>
+    log.events.map((event, i) => ({ ...event, file, line: eventLines[i] ?? 1 }))
+  );
   let newestMs = -Infinity;
   let newest = "";
   for (const event of events) {

@@ -1,0 +1,185 @@
+/** `cru session export`: sessions as HTML, markdown, JSON or JSON lines, to share. */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type Command, Option } from "commander";
+import type { Crucible, SessionView } from "../../core/crucible.ts";
+import { InvalidInputError } from "../../model/errors.ts";
+import { cwd } from "../../runtime/process.ts";
+import { syncFolder, writeAtomically } from "../../store/durable_file.ts";
+import {
+  type CommonOptions,
+  type FilterOptions,
+  openStore,
+  readFilters,
+  withCommonOptions,
+  withFilterOptions,
+} from "../common_options.ts";
+import type { OutputSink } from "../output.ts";
+import {
+  EXPORT_EXTENSION,
+  EXPORT_FORMATS,
+  exportDocument,
+  type ExportFormat,
+  exportIndex,
+} from "../render/export_document.ts";
+import type { ArtifactLink, IndexEntry } from "../render/session_html.ts";
+
+interface ExportOptions extends CommonOptions, FilterOptions {
+  format: ExportFormat;
+  output?: string;
+  query?: string;
+  redact?: boolean;
+  embedArtifacts?: boolean;
+}
+
+export function registerSessionExport(session: Command, sink: OutputSink): void {
+  withCommonOptions(withFilterOptions(
+    session.command("export")
+      .description("export sessions to share: one self-contained HTML page, markdown, JSON or JSON lines")
+      .argument("[ids...]", "session ids (several export into a folder with an index page)")
+      .addOption(new Option("--format <format>", "what to write").choices(EXPORT_FORMATS).default("html"))
+      .option("--output <path>", "the file to write (default: stdout); a folder for several sessions or --query")
+      .option("--query <words>", "export the sessions a search finds (with --type, --since, --until, --limit)")
+      .option("--redact", "run the redaction plugins over every event again before writing")
+      .option("--embed-artifacts", "HTML: put the artifacts inside the page instead of linking to them")
+      .addHelpText(
+        "after",
+        `
+Examples:
+  cru session export chat-abc123 --output chat.html        one page, styles inline, nothing loaded from the net
+  cru session export chat-abc123 --format md --redact      markdown on stdout, secrets redacted again
+  cru session export --query "deploy" --since 30d --output deploys/   a folder: index.html and one page each`,
+      ),
+  )).action(async (ids: string[], options: ExportOptions) => {
+    if (ids.length === 0 && options.query === undefined) {
+      throw new InvalidInputError("session ids", "", "one or more ids, or --query WORDS");
+    }
+    const filters = readFilters(options);
+    const many = ids.length > 1 || options.query !== undefined;
+    if (many && options.output === undefined) {
+      throw new InvalidInputError("--output", "", "a folder to write into when exporting several sessions");
+    }
+    if (options.json && options.output === undefined) {
+      throw new InvalidInputError("--output", "", "a file when --json prints the report on stdout");
+    }
+    if (options.embedArtifacts && options.format !== "html") {
+      throw new InvalidInputError("--embed-artifacts", options.format, "--format html");
+    }
+    const output = options.output === undefined ? undefined : resolve(cwd(), options.output);
+    if (many && output !== undefined) checkFolder(output, options.output!);
+    const cru = openStore(options);
+    const wanted = [...ids];
+    if (options.query !== undefined) {
+      const { hits } = await cru.search(options.query, filters);
+      for (const hit of hits) if (!wanted.includes(hit.session_id)) wanted.push(hit.session_id);
+      if (wanted.length === 0) throw new InvalidInputError("--query", options.query, "words some session matches");
+    }
+    const views: SessionView[] = [];
+    for (const id of wanted) views.push(await prepare(cru, id, options.redact === true));
+
+    if (!many) {
+      const view = views[0];
+      const links = artifactLinks(cru, view.id, options, output === undefined ? undefined : dirname(output));
+      const text = exportDocument(view, options.format, { artifacts: links });
+      if (output === undefined) {
+        sink.set({ data: null, text: text.replace(/\n$/, "") });
+        return;
+      }
+      writeAtomically(output, text);
+      sink.set({
+        json: options.json,
+        data: { format: options.format, files: [output], sessions: [view.id] },
+        text: output,
+      });
+      return;
+    }
+
+    // Several: written into a folder next to the target, renamed into place when whole.
+    const target = output!;
+    const staging = join(dirname(target), `.${basename(target)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
+    mkdirSync(staging, { recursive: true });
+    try {
+      const extension = EXPORT_EXTENSION[options.format];
+      const index = exportIndex(
+        views.map((view): IndexEntry => ({
+          id: view.id,
+          title: view.title,
+          type: view.type,
+          started: view.started,
+          events: view.events.length,
+          href: `${view.id}.${extension}`,
+        })),
+        options.format,
+        options.query === undefined ? `${views.length} cru sessions` : `cru sessions matching “${options.query}”`,
+      );
+      for (const view of views) {
+        const links = artifactLinks(cru, view.id, options, target);
+        const text = exportDocument(view, options.format, { artifacts: links, indexHref: index.name });
+        writeAtomically(join(staging, `${view.id}.${extension}`), text);
+      }
+      writeAtomically(join(staging, index.name), index.text);
+      if (existsSync(target)) rmdirSync(target); // checked empty above
+      renameSync(staging, target);
+      syncFolder(dirname(target));
+    } catch (error) {
+      rmSync(staging, { recursive: true, force: true });
+      throw error;
+    }
+    const files = [...views.map((v) => join(target, `${v.id}.${EXPORT_EXTENSION[options.format]}`))];
+    sink.set({
+      json: options.json,
+      data: { format: options.format, dir: target, files, sessions: views.map((v) => v.id) },
+      text: `${views.length} sessions → ${target}`,
+    });
+  });
+}
+
+/** The session, with its events redacted again when asked. */
+async function prepare(cru: Crucible, id: string, redact: boolean): Promise<SessionView> {
+  const view = await cru.show(id);
+  return redact ? { ...view, events: await cru.redacted(view.events, id) } : view;
+}
+
+/** Refuses an output folder that exists with something in it (an export never mixes with other files). */
+function checkFolder(path: string, given: string): void {
+  if (!existsSync(path)) return;
+  if (!statSync(path).isDirectory() || readdirSync(path).length > 0) {
+    throw new InvalidInputError("--output", given, "a new or empty folder");
+  }
+}
+
+const MIME: Record<string, string> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  svg: "image/svg+xml",
+  txt: "text/plain",
+  md: "text/markdown",
+  json: "application/json",
+  pdf: "application/pdf",
+};
+
+/** Links to the session's artifacts: relative to where the page is written, or embedded as `data:` URLs. */
+function artifactLinks(
+  cru: Crucible,
+  id: string,
+  options: ExportOptions,
+  pageFolder: string | undefined,
+): ArtifactLink[] {
+  return cru.artifacts(id).map((artifact) => {
+    if (options.embedArtifacts) {
+      const extension = artifact.name.split(".").pop()?.toLowerCase() ?? "";
+      // SVG can carry script: embedded as a download, never shown inline.
+      const mime = extension === "svg" ? "application/octet-stream" : MIME[extension] ?? "application/octet-stream";
+      const data = readFileSync(artifact.path).toString("base64");
+      return { name: artifact.name, bytes: artifact.bytes, href: `data:${mime};base64,${data}`, embedded: true };
+    }
+    const href = pageFolder === undefined
+      ? pathToFileURL(artifact.path).href
+      : relative(pageFolder, artifact.path).split("/").map(encodeURIComponent).join("/");
+    return { name: artifact.name, bytes: artifact.bytes, href, embedded: false };
+  });
+}
