@@ -4,6 +4,7 @@
  * @module
  */
 import { Command } from "commander";
+import { registerBrowse } from "./commands/browse.ts";
 import { registerCompletions } from "./commands/completions.ts";
 import { registerPluginList } from "./commands/plugin_list.ts";
 import { registerSessionAppend } from "./commands/session_append.ts";
@@ -40,8 +41,10 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   registerSessionReindex(session, sink);
   registerSessionCleanup(session, sink);
   registerSessionImport(session, sink);
+  registerBrowse(session, sink);
   const plugin = program.command("plugin").description("plugins: built in and from .crucible/plugins/");
   registerPluginList(plugin, sink);
+  registerBrowse(program, sink);
   registerCompletions(program, sink);
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({

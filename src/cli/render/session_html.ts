@@ -6,6 +6,7 @@
  * @module
  */
 import type { SessionView } from "../../core/crucible.ts";
+import { type LabelledRole, roleLabel } from "../../model/role.ts";
 import type { StoredEvent } from "../../store/session_store.ts";
 import { escapeHtml } from "./escape_html.ts";
 import { EXPORT_CSS } from "./export_css.ts";
@@ -27,18 +28,6 @@ export interface SessionHtmlOptions {
   /** A link back to the index page of a multi-session export. */
   indexHref?: string;
 }
-
-const ROLE_LABEL: Record<string, string> = {
-  user: "User",
-  assistant: "Assistant",
-  system: "System",
-  thought: "Thought",
-  action: "Action",
-  step: "Step",
-  result: "Result",
-  error: "Error",
-  note: "Note",
-};
 
 /** The policy of every exported page: inline styles and embedded images, nothing else. */
 export const EXPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; media-src data:";
@@ -149,7 +138,7 @@ function renderEvent(event: StoredEvent, n: number): string {
   }
   return [
     `<section class="event role-${escapeHtml(event.role)}" id="${id}" data-role="${escapeHtml(event.role)}">`,
-    `<div class="role">${escapeHtml(ROLE_LABEL[event.role] ?? event.role)}</div>`,
+    `<div class="role">${escapeHtml(roleLabel(event.role as LabelledRole))}</div>`,
     `<div class="body">${markdownToHtml(event.content)}</div>`,
     "</section>",
   ].join("\n");

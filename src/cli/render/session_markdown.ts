@@ -6,14 +6,8 @@
  * @module
  */
 import type { SessionView } from "../../core/crucible.ts";
+import { defaultHeading } from "../../model/session_type.ts";
 import { renderEvents, renderLogHeader } from "../../format/render_log.ts";
-
-const DEFAULT_HEADING: Record<string, string> = {
-  chat: "Chat Session",
-  agent: "Agent Session",
-  workflow: "Workflow Session",
-  plugin: "Plugin Session",
-};
 
 /**
  * Renders `view` as one markdown document.
@@ -34,7 +28,7 @@ export function renderSessionMarkdown(view: SessionView): string {
       ...(view.ended === null ? {} : { ended: view.ended }),
       extra: {},
     },
-    heading: view.title ?? DEFAULT_HEADING[view.type] ?? "Session",
+    heading: view.title ?? defaultHeading(view.type),
   });
   view.logs.forEach((log, i) => {
     const events = view.events.filter((event) => event.file === log.file);

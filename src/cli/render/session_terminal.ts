@@ -6,6 +6,7 @@
  * @module
  */
 import type { SessionView } from "../../core/crucible.ts";
+import { type LabelledRole, roleLabel } from "../../model/role.ts";
 import type { StoredEvent } from "../../store/session_store.ts";
 import type { Palette } from "./paint.ts";
 import { renderTerminalMarkdown } from "./terminal_markdown.ts";
@@ -23,18 +24,6 @@ export interface TerminalSessionOptions {
   /** Show tool results in full instead of their first line (default false). */
   unfoldTools?: boolean;
 }
-
-const ROLE_LABEL: Record<string, string> = {
-  user: "User",
-  assistant: "Assistant",
-  system: "System",
-  thought: "Thought",
-  action: "Action",
-  step: "Step",
-  result: "Result",
-  error: "Error",
-  note: "Note",
-};
 
 /**
  * Renders `view` as terminal lines.
@@ -98,7 +87,7 @@ function eventLines(event: StoredEvent, paint: Palette, options: TerminalSession
     : event.role === "thought"
     ? paint.dim
     : paint.yellow;
-  const label = paint.bold(colour(`${ROLE_LABEL[event.role] ?? event.role}:`));
+  const label = paint.bold(colour(`${roleLabel(event.role as LabelledRole)}:`));
   const body = renderTerminalMarkdown(event.content, paint);
   return [label, ...body.map((line) => `  ${line}`)];
 }
