@@ -68,7 +68,8 @@ export function drawScreen(
     lines.push(...previewLines(state, preview, width, previewHeight, paint));
   }
   lines.push(statusLine(state, width, paint));
-  return `\x1b[H${lines.slice(0, size.rows).map((line) => `${fit(line, width)}\x1b[0m\x1b[K`).join("\r\n")}`;
+  // Every line is padded to the full width: no erase-to-end, which would also erase the last column.
+  return `\x1b[H${lines.slice(0, size.rows).map((line) => `${fit(line, width)}\x1b[0m`).join("\r\n")}`;
 }
 
 function queryLine(state: BrowseState, width: number, paint: Palette): string {
