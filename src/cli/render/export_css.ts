@@ -34,10 +34,16 @@ h1 { font-size: 1.5rem; margin: 0 0 .25rem; overflow-wrap: anywhere; }
 .role-error { border-left-color: var(--error); } .role-error > .role { color: var(--error); }
 .role-thought { opacity: .85; font-style: italic; }
 .role-note, .role-system { border-left-color: var(--note); }
+.body h1, .body h2, .body h3, .body h4, .body h5, .body h6 { font-size: 1.05rem; margin: 1rem 0 .4rem; }
+.body h1, .body h2 { font-size: 1.15rem; }
+.raw { white-space: pre-wrap; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .8rem;
+  color: var(--muted); margin: .5rem 0; }
 .body > :first-child { margin-top: .25rem; } .body > :last-child { margin-bottom: .25rem; }
 details > summary { cursor: pointer; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   font-size: .875rem; overflow-wrap: anywhere; }
-details > summary .args { color: var(--muted); }
+details > summary .args { color: var(--muted); font-weight: normal; }
+details > summary .count { color: var(--muted); font-size: .75rem; white-space: nowrap; }
+details[open] > summary { margin-bottom: .25rem; }
 pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: .85rem; }
 pre { background: var(--code); padding: .6rem .75rem; border-radius: 6px; overflow-x: auto; white-space: pre; }
 pre.result { white-space: pre-wrap; overflow-wrap: anywhere; max-height: 40rem; overflow-y: auto; }

@@ -14,8 +14,9 @@ const marked = new Marked({
   gfm: true,
   breaks: false,
   renderer: {
-    html({ text }: Tokens.HTML | Tokens.Tag): string {
-      return escapeHtml(text);
+    html(token: Tokens.HTML | Tokens.Tag): string {
+      // A block of raw HTML (or XML-ish prompt markup) keeps its lines, as text.
+      return token.block ? `<div class="raw">${escapeHtml(token.text)}</div>\n` : escapeHtml(token.text);
     },
     link({ href, title, tokens }: Tokens.Link): string {
       const text = this.parser.parseInline(tokens);

@@ -29,6 +29,12 @@ export interface SessionHtmlOptions {
   indexHref?: string;
 }
 
+/** `2024-01-15T10:30:00Z` as people read it: `2024-01-15 10:30:00 UTC`; in a `<time>` with the exact value. */
+function time(at: string): string {
+  const readable = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(at) ? `${at.slice(0, 10)} ${at.slice(11, 19)} UTC` : at;
+  return `<time datetime="${escapeHtml(at)}">${escapeHtml(readable)}</time>`;
+}
+
 /** The policy of every exported page: inline styles and embedded images, nothing else. */
 export const EXPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; media-src data:";
 
@@ -60,10 +66,10 @@ export function pageStart(title: string): string {
 export function renderSessionHtml(view: SessionView, options: SessionHtmlOptions = {}): string {
   const out: string[] = [pageStart(view.title ?? view.id)];
   const meta = [
-    `<code>${escapeHtml(view.id)}</code>`,
+    ...(view.title === null ? [] : [`<code>${escapeHtml(view.id)}</code>`]),
     escapeHtml(view.type),
-    `started <time datetime="${escapeHtml(view.started)}">${escapeHtml(view.started)}</time>`,
-    ...(view.ended ? [`ended <time datetime="${escapeHtml(view.ended)}">${escapeHtml(view.ended)}</time>`] : []),
+    `started ${time(view.started)}`,
+    ...(view.ended ? [`ended ${time(view.ended)}`] : []),
     `${view.events.length} events`,
     ...(view.logs.length > 1 ? [`${view.logs.length} logs`] : []),
   ];
@@ -87,7 +93,7 @@ export function renderSessionHtml(view: SessionView, options: SessionHtmlOptions
       out.push(
         `<aside class="compaction" id="log-${view.logs.findIndex((l) => l.file === event.file) + 1}">`,
         `<strong>Compacted.</strong> The conversation continues in a new log${
-          log ? ` (started <time datetime="${escapeHtml(log.started)}">${escapeHtml(log.started)}</time>)` : ""
+          log ? ` (started ${time(log.started)})` : ""
         }.`,
         ...(log?.context ? [`<div class="label">Context carried over</div>`, markdownToHtml(log.context)] : []),
         "</aside>",
@@ -95,7 +101,7 @@ export function renderSessionHtml(view: SessionView, options: SessionHtmlOptions
       at = undefined;
     }
     if (event.at !== at) {
-      out.push(`<div class="turn"><time datetime="${escapeHtml(event.at)}">${escapeHtml(event.at)}</time></div>`);
+      out.push(`<div class="turn">${time(event.at)}</div>`);
       at = event.at;
     }
     out.push(renderEvent(event, i + 1));
@@ -119,13 +125,17 @@ function renderEvent(event: StoredEvent, n: number): string {
   const id = `e${n}`;
   if (event.role === "tool") {
     const args = JSON.stringify(event.args ?? {});
-    const short = args.length > 120 ? `${args.slice(0, 117)}…` : args;
+    const lines = event.content.split("\n");
+    // Folded, a call says what it did: its arguments, or else the first line of its result.
+    const hint = args !== "{}" ? args : (lines.find((line) => line.trim() !== "") ?? "").trim();
+    const short = hint.length > 100 ? `${hint.slice(0, 99)}…` : hint;
+    const count = lines.length > 1 ? ` <span class="count">${lines.length} lines</span>` : "";
     return [
       `<section class="event role-tool" id="${id}" data-role="tool">`,
       "<details>",
       `<summary><strong>${escapeHtml(event.tool ?? "tool")}</strong> <span class="args">${
-        escapeHtml(short === "{}" ? "" : short)
-      }</span></summary>`,
+        escapeHtml(short)
+      }</span>${count}</summary>`,
       ...(args === "{}" ? [] : [
         `<div class="label">Arguments</div>`,
         `<pre class="args">${escapeHtml(JSON.stringify(event.args, null, 2))}</pre>`,
