@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Crucible } from "../src/core/crucible.ts";
+import { openCrucible } from "../src/core/open_crucible.ts";
 import { IndexClient } from "../src/core/index_client.ts";
 import { renderLog } from "../src/format/render_log.ts";
 import type { SessionEvent } from "../src/model/event.ts";
@@ -88,7 +88,7 @@ try {
   console.log(
     `generated ${SESSIONS} sessions, ${events} events in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  const cru = Crucible.open({ dir: store, userPlugins: false, indexStartTimeoutMs: 120_000 });
+  const cru = openCrucible({ dir: store, userPlugins: false, indexStartTimeoutMs: 120_000 });
   started = performance.now();
   await cru.list({ limit: 1 }); // starts the owner, which indexes the whole store
   console.log(

@@ -9,7 +9,8 @@ import { basename, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
 import { setFrontmatterScalar } from "../format/frontmatter.ts";
-import type { NewEvent, SessionEvent } from "../model/event.ts";
+import type { NewEvent, ReadEvent, SessionEvent } from "../model/event.ts";
+import type { WriteReceipt } from "../model/write_receipt.ts";
 import {
   FileNotFoundError,
   InvalidInputError,
@@ -52,20 +53,6 @@ export interface CreateSessionOptions {
   started?: string;
 }
 
-/** Where a write landed: the session, the log file, and the turn time the events carry. */
-export interface WriteReceipt {
-  id: string;
-  file: string;
-  at: string;
-}
-
-/** An event as read back, with the log file it is in. */
-export interface StoredEvent extends SessionEvent {
-  file: string;
-  /** The 1-based line of the event's first line in its file. */
-  line: number;
-}
-
 /** One log of a session, parsed. */
 export interface StoredLog {
   file: string;
@@ -106,7 +93,7 @@ export interface StoredSession {
   started: string;
   ended: string | null;
   logs: StoredLog[];
-  events: StoredEvent[];
+  events: ReadEvent[];
   /** Time of the newest event, or of the newest log's mtime when there are no events. */
   lastActivity: string;
   warnings: ParseWarning[];

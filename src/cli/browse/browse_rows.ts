@@ -7,7 +7,8 @@
  * @module
  */
 import { basename } from "node:path";
-import type { Crucible, SearchHit, SessionFilters, SessionListing, SessionView } from "../../core/crucible.ts";
+import type { Crucible, SessionFilters, SessionListing, SessionView } from "../../core/crucible.ts";
+import type { SearchHit } from "../../model/search_result.ts";
 import type { BrowseQuery } from "./browse_query.ts";
 
 /** One line of the result list. */

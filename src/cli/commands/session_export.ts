@@ -1,12 +1,12 @@
 /** `cru session export`: sessions as HTML, markdown, JSON or JSON lines, to share. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Command, Option } from "commander";
 import type { Crucible, SessionView } from "../../core/crucible.ts";
 import { InvalidInputError } from "../../model/errors.ts";
 import { cwd } from "../../runtime/process.ts";
-import { syncFolder, writeAtomically } from "../../store/durable_file.ts";
+import { assertEmptyFolder, writeExportFile, writeExportFolder } from "../../core/write_export.ts";
 import {
   type CommonOptions,
   type FilterOptions,
@@ -67,7 +67,7 @@ Examples:
       throw new InvalidInputError("--embed-artifacts", options.format, "--format html");
     }
     const output = options.output === undefined ? undefined : resolve(cwd(), options.output);
-    if (many && output !== undefined) checkFolder(output, options.output!);
+    if (many && output !== undefined) assertEmptyFolder(output, options.output!);
     const cru = openStore(options);
     const wanted = [...ids];
     if (options.query !== undefined) {
@@ -86,7 +86,7 @@ Examples:
         sink.set({ data: null, text: text.replace(/\n$/, "") });
         return;
       }
-      writeAtomically(output, text);
+      writeExportFile(output, text);
       sink.set({
         json: options.json,
         data: { format: options.format, files: [output], sessions: [view.id] },
@@ -95,37 +95,31 @@ Examples:
       return;
     }
 
-    // Several: written into a folder next to the target, renamed into place when whole.
+    // Several: a folder with an index page, appearing whole or not at all.
     const target = output!;
-    const staging = join(dirname(target), `.${basename(target)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
-    mkdirSync(staging, { recursive: true });
-    try {
-      const extension = EXPORT_EXTENSION[options.format];
-      const index = exportIndex(
-        views.map((view): IndexEntry => ({
-          id: view.id,
-          title: view.title,
-          type: view.type,
-          started: view.started,
-          events: view.events.length,
-          href: `${view.id}.${extension}`,
-        })),
-        options.format,
-        options.query === undefined ? `${views.length} cru sessions` : `cru sessions matching “${options.query}”`,
-      );
-      for (const view of views) {
-        const links = artifactLinks(cru, view.id, options, target);
-        const text = exportDocument(view, options.format, { artifacts: links, indexHref: index.name });
-        writeAtomically(join(staging, `${view.id}.${extension}`), text);
-      }
-      writeAtomically(join(staging, index.name), index.text);
-      if (existsSync(target)) rmdirSync(target); // checked empty above
-      renameSync(staging, target);
-      syncFolder(dirname(target));
-    } catch (error) {
-      rmSync(staging, { recursive: true, force: true });
-      throw error;
-    }
+    const extension = EXPORT_EXTENSION[options.format];
+    const index = exportIndex(
+      views.map((view): IndexEntry => ({
+        id: view.id,
+        title: view.title,
+        type: view.type,
+        started: view.started,
+        events: view.events.length,
+        href: `${view.id}.${extension}`,
+      })),
+      options.format,
+      options.query === undefined ? `${views.length} cru sessions` : `cru sessions matching “${options.query}”`,
+    );
+    writeExportFolder(target, [
+      ...views.map((view) => ({
+        name: `${view.id}.${extension}`,
+        text: exportDocument(view, options.format, {
+          artifacts: artifactLinks(cru, view.id, options, target),
+          indexHref: index.name,
+        }),
+      })),
+      index,
+    ]);
     const files = [...views.map((v) => join(target, `${v.id}.${EXPORT_EXTENSION[options.format]}`))];
     sink.set({
       json: options.json,
@@ -139,14 +133,6 @@ Examples:
 async function prepare(cru: Crucible, id: string, redact: boolean): Promise<SessionView> {
   const view = await cru.show(id);
   return redact ? { ...view, events: await cru.redacted(view.events, id) } : view;
-}
-
-/** Refuses an output folder that exists with something in it (an export never mixes with other files). */
-function checkFolder(path: string, given: string): void {
-  if (!existsSync(path)) return;
-  if (!statSync(path).isDirectory() || readdirSync(path).length > 0) {
-    throw new InvalidInputError("--output", given, "a new or empty folder");
-  }
 }
 
 const MIME: Record<string, string> = {

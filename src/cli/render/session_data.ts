@@ -5,7 +5,7 @@
  * @module
  */
 import type { SessionView } from "../../core/crucible.ts";
-import type { StoredEvent } from "../../store/session_store.ts";
+import type { ReadEvent } from "../../model/event.ts";
 
 /** One event of `show --json`. */
 export interface EventData {
@@ -19,7 +19,7 @@ export interface EventData {
 }
 
 /** The event as `show --json` prints it. */
-export function eventData(event: StoredEvent): EventData {
+export function eventData(event: ReadEvent): EventData {
   return {
     role: event.role,
     content: event.content,

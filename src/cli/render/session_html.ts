@@ -7,7 +7,7 @@
  */
 import type { SessionView } from "../../core/crucible.ts";
 import { type LabelledRole, roleLabel } from "../../model/role.ts";
-import type { StoredEvent } from "../../store/session_store.ts";
+import type { ReadEvent } from "../../model/event.ts";
 import { escapeHtml } from "./escape_html.ts";
 import { EXPORT_CSS } from "./export_css.ts";
 import { markdownToHtml } from "./html_markdown.ts";
@@ -121,7 +121,7 @@ export function renderSessionHtml(view: SessionView, options: SessionHtmlOptions
   return `${out.join("\n")}\n`;
 }
 
-function renderEvent(event: StoredEvent, n: number): string {
+function renderEvent(event: ReadEvent, n: number): string {
   const id = `e${n}`;
   if (event.role === "tool") {
     const args = JSON.stringify(event.args ?? {});

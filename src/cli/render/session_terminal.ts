@@ -7,7 +7,7 @@
  */
 import type { SessionView } from "../../core/crucible.ts";
 import { type LabelledRole, roleLabel } from "../../model/role.ts";
-import type { StoredEvent } from "../../store/session_store.ts";
+import type { ReadEvent } from "../../model/event.ts";
 import type { Palette } from "./paint.ts";
 import { renderTerminalMarkdown } from "./terminal_markdown.ts";
 
@@ -68,7 +68,7 @@ export function renderSessionForTerminal(
   return { lines, eventStarts };
 }
 
-function eventLines(event: StoredEvent, paint: Palette, options: TerminalSessionOptions): string[] {
+function eventLines(event: ReadEvent, paint: Palette, options: TerminalSessionOptions): string[] {
   if (event.role === "tool") {
     const args = JSON.stringify(event.args ?? {});
     const result = event.content.split("\n");
