@@ -176,11 +176,16 @@ export interface IndexEntry {
 
 /** The index page of a multi-session export. */
 export function renderIndexHtml(entries: IndexEntry[], heading: string): string {
-  const items = entries.map((e) =>
-    `<li><a href="${escapeHtml(e.href)}">${escapeHtml(e.title ?? e.id)}</a><br><span class="muted"><code>${
-      escapeHtml(e.id)
-    }</code> · ${escapeHtml(e.type)} · ${escapeHtml(e.started)} · ${e.events} events</span></li>`
-  );
+  const items = entries.map((e) => {
+    const facts = [
+      ...(e.title === null ? [] : [`<code>${escapeHtml(e.id)}</code>`]),
+      escapeHtml(e.type),
+      time(e.started),
+    ];
+    return `<li><a href="${escapeHtml(e.href)}">${escapeHtml(e.title ?? e.id)}</a><br><span class="muted">${
+      facts.join(" · ")
+    } · ${e.events} ${e.events === 1 ? "event" : "events"}</span></li>`;
+  });
   return `${pageStart(heading)}<header><h1>${
     escapeHtml(heading)
   }</h1><p class="meta">${entries.length} sessions</p></header>
