@@ -104,12 +104,19 @@ test(
       mkdirSync(store);
       const config = join(store, "config.yaml");
       writeFileSync(config, "plugins:\n  redact-secrets:\n    enabled: false\n");
-      const id = (await runCru(["session", "new", "--dir", store])).stdout.trim();
       const secret = "AKIAIOSFODNN7EXAMPLE";
-      assert.equal(
-        (await runCru(["session", "append", id, "--role", "user", `key ${secret}`, "--dir", store])).code,
-        0,
-      );
+      const id = (await runCru(["session", "new", "--title", `about ${secret}`, "--dir", store])).stdout.trim();
+      for (
+        const args of [["append", id, "--role", "user", `key ${secret}`], [
+          "compact",
+          id,
+          "--summary",
+          `used ${secret}`,
+        ]]
+      ) {
+        const run = await runCru(["session", ...args, "--dir", store]);
+        assert.equal(run.code, 0, run.stderr);
+      }
       writeFileSync(config, "");
       const plain = await runCru(["session", "export", id, "--format", "md", "--dir", store]);
       assert.ok(plain.stdout.includes(secret), "without --redact the session is exported as recorded");
@@ -117,6 +124,8 @@ test(
       assert.equal(redacted.code, 0, redacted.stderr);
       assert.ok(!redacted.stdout.includes(secret));
       assert.ok(redacted.stdout.includes("key [redacted:aws-access-key]"));
+      assert.ok(redacted.stdout.includes("title: about [redacted:aws-access-key]"), "the title too");
+      assert.ok(redacted.stdout.includes("Context: used [redacted:aws-access-key]"), "and the compaction summary");
     }),
 );
 

@@ -56,7 +56,7 @@ Examples:
       throw new InvalidInputError("session ids", "", "one or more ids, or --query WORDS");
     }
     const filters = readFilters(options);
-    const many = ids.length > 1 || options.query !== undefined;
+    const many = new Set(ids).size > 1 || options.query !== undefined;
     if (many && options.output === undefined) {
       throw new InvalidInputError("--output", "", "a folder to write into when exporting several sessions");
     }
@@ -69,7 +69,7 @@ Examples:
     const output = options.output === undefined ? undefined : resolve(cwd(), options.output);
     if (many && output !== undefined) assertEmptyFolder(output, options.output!);
     const cru = openStore(options);
-    const wanted = [...ids];
+    const wanted = [...new Set(ids)];
     if (options.query !== undefined) {
       const { hits } = await cru.search(options.query, filters);
       for (const hit of hits) if (!wanted.includes(hit.session_id)) wanted.push(hit.session_id);
@@ -129,10 +129,25 @@ Examples:
   });
 }
 
-/** The session, with its events redacted again when asked. */
+/** The session, with its events, title and compaction summaries redacted again when asked. */
 async function prepare(cru: Crucible, id: string, redact: boolean): Promise<SessionView> {
   const view = await cru.show(id);
-  return redact ? { ...view, events: await cru.redacted(view.events, id) } : view;
+  if (!redact) return view;
+  // Title and summaries go through the same plugins, as notes, so one set of rules covers all the text.
+  const texts = [view.title, ...view.logs.map((log) => log.context)];
+  const notes = texts.map((text) => ({
+    role: "note" as const,
+    content: text ?? "",
+    at: view.started,
+    file: "",
+    line: 0,
+  }));
+  const redacted = await cru.redacted([...view.events, ...notes], id);
+  const events = redacted.slice(0, view.events.length);
+  const [title, ...contexts] = redacted.slice(view.events.length).map((note, i) =>
+    texts[i] === null ? null : note.content
+  );
+  return { ...view, title, events, logs: view.logs.map((log, i) => ({ ...log, context: contexts[i] })) };
 }
 
 const MIME: Record<string, string> = {
