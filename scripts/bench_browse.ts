@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { openCrucible } from "../src/core/open_crucible.ts";
-import { IndexClient } from "../src/core/index_client.ts";
+import { IndexClient } from "../src/index_service/index_client.ts";
 import { renderLog } from "../src/format/render_log.ts";
 import type { SessionEvent } from "../src/model/event.ts";
 import { readBrowseQuery } from "../src/cli/browse/browse_query.ts";
@@ -164,7 +164,7 @@ try {
   console.log(`goal: results on screen in under 100 ms per keystroke`);
 } finally {
   const client = await IndexClient.connectIfRunning({ root: store, connection: {} });
-  await client?.request("stop").catch(() => {});
+  await client?.request("stop", {}).catch(() => {});
   client?.close();
   rmSync(work, { recursive: true, force: true });
   process.exit(0);

@@ -5,7 +5,7 @@
  * @module
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, relative, sep } from "node:path";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
 import { EventVetoedError, InvalidInputError, SessionNotFoundError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
@@ -14,10 +14,11 @@ import type { ReadEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
 import type { SessionStore } from "../store/session_store.ts";
 import type { SearchHit, SessionSummary } from "../model/search_result.ts";
-import type { IndexProgress } from "./index_client.ts";
-import type { IndexLink } from "./index_link.ts";
+import type { IndexProgress } from "../index_service/index_client.ts";
+import type { IndexPort } from "../index_service/index_port.ts";
 import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSessions } from "./cleanup.ts";
 import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
+import type { IndexFilters } from "../index/search_index_api.ts";
 import { SessionHandle } from "./session_handle.ts";
 import type { PluginRuntime } from "./plugin_runtime.ts";
 import type { HookSession, ReindexSummary, SessionDraft } from "../hooks/hook_map.ts";
@@ -66,13 +67,8 @@ export interface SessionView {
 /** One row of `list`. */
 export type SessionListing = SessionSummary;
 
-/** Filters of `list` (and later `search`); times are ms since the epoch. */
-export interface SessionFilters {
-  type?: string;
-  since?: number;
-  until?: number;
-  limit?: number;
-}
+/** Filters of `list` and `search`; they combine. Times are ms since the epoch. */
+export type SessionFilters = IndexFilters;
 
 /** Options of {@linkcode Crucible.newSession}. */
 export interface NewSessionOptions {
@@ -85,7 +81,7 @@ export interface NewSessionOptions {
 /** What a {@linkcode Crucible} is made of (built by {@linkcode openCrucible}). */
 export interface CrucibleParts {
   store: SessionStore;
-  index: IndexLink;
+  index: IndexPort;
   plugins: PluginRuntime;
   /** The folder plugins see as theirs (`ctx.cwd`). */
   cwd: string;
@@ -108,7 +104,7 @@ export interface CrucibleParts {
 export class Crucible {
   readonly root: string;
   readonly #store: SessionStore;
-  readonly #index: IndexLink;
+  readonly #index: IndexPort;
   readonly #plugins: PluginRuntime;
   readonly #cwd: string;
   readonly #warn: (message: string) => void;
@@ -223,7 +219,7 @@ export class Crucible {
       this.#warn(`plugin ${veto.plugin} vetoed an event for ${id} (${veto.hook}); it was not written`);
     }
     const written = await this.#store.append(id, accepted);
-    this.#index.notify(written.id, written.file);
+    await this.#changed(written.file);
     for (const event of written.events) {
       await hooks.parallel("event:after-append", { ...event, file: written.file }, session);
     }
@@ -260,7 +256,7 @@ export class Crucible {
     if (summary.trim() === "") throw new InvalidInputError("--summary", summary, "some text");
     const hooks = await this.#hooks();
     const receipt = await this.#store.compact(id, summary);
-    this.#index.notify(id, receipt.file);
+    await this.#changed(receipt.file);
     await hooks.parallel("session:compact", this.#hookSession(id), { file: receipt.file, summary });
     return receipt;
   }
@@ -272,7 +268,7 @@ export class Crucible {
     options: { name?: string } = {},
   ): Promise<WriteReceipt & { artifact: string }> {
     const receipt = await this.#store.attach(id, file, options.name);
-    this.#index.notify(id, receipt.file);
+    await this.#changed(receipt.file);
     return receipt;
   }
 
@@ -280,7 +276,7 @@ export class Crucible {
   async end(id: string): Promise<WriteReceipt & { alreadyEnded: boolean }> {
     const hooks = await this.#hooks();
     const receipt = await this.#store.end(id);
-    this.#index.notify(id, receipt.file);
+    await this.#changed(receipt.file);
     if (!receipt.alreadyEnded) await hooks.parallel("session:end", this.#hookSession(id));
     return receipt;
   }
@@ -340,17 +336,19 @@ export class Crucible {
   }
 
   /**
-   * Full-text search over event content, tool names and titles, ranked best
-   * first. Every event acknowledged before the call is seen.
+   * Full-text search over event content, tool names and arguments, titles and
+   * tags, ranked best first (BM25). Every event acknowledged before the call
+   * is seen. `total` counts every match, not only the hits returned.
    */
   async search(
     query: string,
     filters: SessionFilters = {},
     onProgress?: IndexProgress,
-  ): Promise<{ hits: SearchHit[]; warnings: ParseWarning[] }> {
+  ): Promise<{ hits: SearchHit[]; total: number; warnings: ParseWarning[] }> {
     if (query.trim() === "") throw new InvalidInputError("query", query, "one or more words");
-    const answer = await this.#index.request<SearchHit[]>("search", { query, filters }, onProgress);
-    return { hits: answer.result, warnings: answer.warnings };
+    const answer = await this.#index.request("search", { query, filters }, onProgress);
+    const hits = answer.result.hits.map((hit) => ({ ...hit, file: this.#absolute(hit.file) }));
+    return { hits, total: answer.result.total, warnings: answer.warnings };
   }
 
   /** Sessions matching the filters, newest activity first, from the index. */
@@ -358,21 +356,27 @@ export class Crucible {
     filters: SessionFilters = {},
     onProgress?: IndexProgress,
   ): Promise<{ sessions: SessionListing[]; warnings: ParseWarning[] }> {
-    const answer = await this.#index.request<SessionListing[]>("list", { filters }, onProgress);
+    const answer = await this.#index.request("list", { filters }, onProgress);
     return { sessions: answer.result, warnings: answer.warnings };
   }
 
   /** Rebuilds the index from the markdown alone. */
   async reindex(onProgress?: IndexProgress): Promise<ReindexReport> {
-    const answer = await this.#index.request<{ files: number; events: number; seconds: number }>(
-      "reindex",
-      {},
-      onProgress,
-    );
+    const answer = await this.#index.request("reindex", {}, onProgress);
     const { files, events, seconds } = answer.result;
     const summary = { sessions: this.#store.ids().length, events, files, seconds };
     await (await this.#hooks()).parallel("index:after-reindex", summary);
     return { ...summary, warnings: answer.warnings };
+  }
+
+  /** Tells a running index owner which logs changed, before the write that changed them returns. */
+  async #changed(...files: string[]): Promise<void> {
+    await this.#index.notify(files.map((file) => relative(this.root, file).split(sep).join("/")));
+  }
+
+  /** A store-relative path made absolute. */
+  #absolute(file: string): string {
+    return isAbsolute(file) ? file : join(this.root, file);
   }
 
   /** Removes or archives sessions whose last activity is older than `options.olderThanMs`. */
@@ -404,15 +408,10 @@ export class Crucible {
     const report = await importSources(this.#store, paths, { ...options, transform });
     for (const session of report.sessions) {
       if (session.events > 0) {
-        for (const file of this.#store.logFiles(session.id)) this.#index.notify(session.id, file);
+        await this.#changed(...this.#store.logFiles(session.id));
       }
     }
     return report;
-  }
-
-  /** Waits (at most `ms`) until the index owner has taken the events appended so far. */
-  async flushIndex(ms = 2_000): Promise<void> {
-    await this.#index.flush(ms);
   }
 }
 

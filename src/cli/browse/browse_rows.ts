@@ -1,8 +1,7 @@
 /**
  * The one place that reads the facade's search hits and session listings for
  * the browser: a row per result, the query sent, and where a row's event is in
- * its session. When hits change shape (the index is being rewritten: `line`,
- * `total`), only this file changes.
+ * its session. When hits change shape, only this file changes.
  *
  * @module
  */
@@ -40,11 +39,8 @@ export interface BrowseResults {
 /** How many results the browser asks for. */
 export const BROWSE_LIMIT = 100;
 
-/** A search hit as the facade gives it, with the fields the new index adds. */
-type FacadeHit = SearchHit & { line?: number };
-
 /** A search hit as a row. */
-export function rowFromHit(hit: FacadeHit): BrowseRow {
+export function rowFromHit(hit: SearchHit): BrowseRow {
   return {
     sessionId: hit.session_id,
     type: hit.type,
@@ -53,7 +49,7 @@ export function rowFromHit(hit: FacadeHit): BrowseRow {
     ...(hit.tool === undefined ? {} : { tool: hit.tool }),
     snippet: hit.snippet,
     ...(hit.role === "title" ? {} : { file: hit.file }),
-    ...(typeof hit.line === "number" ? { line: hit.line } : {}),
+    ...(hit.role === "title" ? {} : { line: hit.line }),
     ...(typeof hit.seq === "number" ? { seq: hit.seq } : {}),
   };
 }
@@ -71,12 +67,11 @@ export function rowFromSession(session: SessionListing): BrowseRow {
 
 /**
  * Runs a query through the facade: a search when there are words, else the
- * sessions with the newest activity. Role and tool filters go to the index and
- * are checked here too, for an index that does not know them yet.
+ * sessions with the newest activity (a listing knows no role or tool).
  */
 export async function runBrowseQuery(cru: Crucible, query: BrowseQuery): Promise<BrowseResults> {
   const { type, since, until, role, tool } = query.filters;
-  const filters: SessionFilters & { role?: string; tool?: string } = {
+  const filters: SessionFilters = {
     ...(type === undefined ? {} : { type }),
     ...(since === undefined ? {} : { since }),
     ...(until === undefined ? {} : { until }),
@@ -87,14 +82,12 @@ export async function runBrowseQuery(cru: Crucible, query: BrowseQuery): Promise
     const { sessions } = await cru.list(filters);
     return { rows: sessions.map(rowFromSession), total: sessions.length };
   }
-  if (role !== undefined) filters.role = role;
-  if (tool !== undefined) filters.tool = tool;
-  const answer = await cru.search(query.words, filters) as { hits: FacadeHit[]; total?: number };
-  const hits = answer.hits.filter((hit) =>
-    (role === undefined || hit.role === role) && (tool === undefined || hit.tool === tool)
-  );
-  const exact = role === undefined && tool === undefined;
-  return { rows: hits.map(rowFromHit), total: exact && typeof answer.total === "number" ? answer.total : hits.length };
+  const answer = await cru.search(query.words, {
+    ...filters,
+    ...(role === undefined ? {} : { role }),
+    ...(tool === undefined ? {} : { tool }),
+  });
+  return { rows: answer.hits.map(rowFromHit), total: answer.total };
 }
 
 /**

@@ -11,18 +11,19 @@ const hit = {
   role: "result",
   snippet: "Deployed in «42» s",
   score: 1,
+  line: 16,
 };
 
-test("eventIndexOf() finds a hit's event by its log and line when the index gives a line", () => {
-  assert.equal(eventIndexOf(testView(), rowFromHit({ ...hit, line: 16 })), 4);
+test("eventIndexOf() finds a hit's event by its log and line", () => {
+  assert.equal(eventIndexOf(testView(), rowFromHit(hit)), 4);
+  assert.equal(eventIndexOf(testView(), rowFromHit({ ...hit, line: 12 })), 3);
 });
 
-test("eventIndexOf() falls back to the event's position in its log", () => {
-  assert.equal(eventIndexOf(testView(), rowFromHit({ ...hit, seq: 0 })), 3);
+test("eventIndexOf() falls back to the event's position in its log when the line moved", () => {
   assert.equal(eventIndexOf(testView(), rowFromHit({ ...hit, line: 999, seq: 1 })), 4);
 });
 
 test("eventIndexOf() gives -1 for a title hit and for a position the log no longer has", () => {
   assert.equal(eventIndexOf(testView(), rowFromHit({ ...hit, role: "title" })), -1);
-  assert.equal(eventIndexOf(testView(), rowFromHit({ ...hit, seq: 7 })), -1);
+  assert.equal(eventIndexOf(testView(), rowFromHit({ ...hit, line: 999, seq: 7 })), -1);
 });
