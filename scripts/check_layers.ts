@@ -1,7 +1,8 @@
 /**
  * Fails when an import points up the layers or two files import each other in a
  * cycle. Layers, lowest first: model, runtime, format, store, index, hooks,
- * plugin, core, cli. `mod.ts` and `plugins/` use only the public API.
+ * plugin, core, then mcp and watch (the MCP server and the transcript watcher,
+ * each its own process, side by side), cli. `mod.ts` and `plugins/` use only the public API.
  *
  *   deno run -A scripts/check_layers.ts
  */
@@ -9,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), "..");
-const LAYERS = ["model", "runtime", "format", "store", "index", "hooks", "plugin", "core", "cli"];
+const LAYERS = ["model", "runtime", "format", "store", "index", "hooks", "plugin", "core", "mcp", "watch", "cli"];
 /** Which layers each layer may import (besides itself). */
 const ALLOWED: Record<string, string[]> = {
   model: [],
@@ -20,7 +21,9 @@ const ALLOWED: Record<string, string[]> = {
   hooks: ["model", "runtime"],
   plugin: ["model", "runtime", "hooks"],
   core: ["model", "runtime", "format", "store", "index", "hooks", "plugin"],
-  cli: ["model", "runtime", "format", "store", "index", "hooks", "plugin", "core"],
+  mcp: ["model", "runtime", "format", "store", "index", "hooks", "plugin", "core"],
+  watch: ["model", "runtime", "format", "store", "index", "hooks", "plugin", "core"],
+  cli: ["model", "runtime", "format", "store", "index", "hooks", "plugin", "core", "mcp", "watch"],
 };
 
 function sourceFiles(folder: string): string[] {
