@@ -162,6 +162,8 @@ test("cru watch takes Claude Code and Codex lines as they are written, and a res
       for (const word of [...Object.keys(latencies), "seedling"]) {
         assert.equal(text.split(word).length - 1, 1, `"${word}" is in the sessions exactly once`);
       }
+      // Each source compacted once: each session is two logs, the second a continuation.
+      assert.deepEqual(shown.map((s) => s.files.length), [2, 2]);
       const bash = shown.flatMap((s) => s.events).find((e) => e.tool === "Bash");
       assert.deepEqual(bash?.args, { command: "npm test", description: "run it" });
       const before = shown.map((s) => s.events.length);
