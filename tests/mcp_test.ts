@@ -10,6 +10,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruCommand } from "./_helpers/run_cru.ts";
@@ -98,7 +99,10 @@ test("cru mcp: an agent lists the tools, keeps a log, finds it by search and rea
       await data(client, "append_event", { id, role: "note", content: "key AKIAIOSFODNN7EXAMPLE was in the log" });
       for (let n = 1; n <= 7; n++) await data(client, "append_event", { id, role: "step", content: `step ${n}` });
 
-      const found = await data<{ hits: { session_id: string; location: string; file: string; snippet: string }[] }>(
+      const found = await data<{
+        total: number;
+        hits: { session_id: string; location: string; file: string; snippet: string }[];
+      }>(
         client,
         "search_sessions",
         { query: "zanzibar" },
@@ -106,7 +110,11 @@ test("cru mcp: an agent lists the tools, keeps a log, finds it by search and rea
       assert.equal(found.hits.length, 1, JSON.stringify(found));
       assert.equal(found.hits[0].session_id, id);
       assert.match(found.hits[0].snippet, /«zanzibar»/);
-      assert.ok(found.hits[0].location.startsWith(found.hits[0].file));
+      assert.equal(found.total, 1);
+      // file:line points at the event's line in its log.
+      const [, file, line] = /^(.*):(\d+)$/.exec(found.hits[0].location)!;
+      assert.equal(file, found.hits[0].file);
+      assert.match(readFileSync(file, "utf8").split("\n")[Number(line) - 1], /zanzibar/);
 
       const listed = await data<{ sessions: { id: string; events: number }[] }>(client, "list_sessions", {
         type: "agent",

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruCommand, cruJson } from "./_helpers/run_cru.ts";
 import { ClaudeLines, CodexLines } from "./_helpers/transcript_lines.ts";
-import { Crucible } from "../src/core/crucible.ts";
+import { openCrucible } from "../src/core/open_crucible.ts";
 
 /** Within a second of being written, as the issue asks. */
 const SEARCHABLE_MS = 1_000;
@@ -91,7 +91,7 @@ test("cru watch takes Claude Code and Codex lines as they are written, and a res
     try {
       await waitFor("the first import", () => watch.reports.some((r) => r.kind === "import"), 60_000);
       // The test searches in-process, through the store's index owner, as fast as it can.
-      const cru = Crucible.open({ dir: store, userPlugins: false });
+      const cru = openCrucible({ dir: store, plugins: [], userPlugins: false });
       const found = async (word: string) => (await cru.search(word)).hits.length > 0;
       await waitFor("the index owner to answer", () => found("seedling"), 60_000);
 

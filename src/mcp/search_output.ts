@@ -30,29 +30,28 @@ export interface SearchHitOutput {
 export interface SearchOutput {
   [key: string]: unknown;
   hits: SearchHitOutput[];
-  /** How many hits there are in all, when the index counts them. */
-  total?: number;
+  /** How many events match in all, not only the hits given. */
+  total: number;
   /** Problems met while reading logs for the index (file:line and what). */
   warnings?: string[];
 }
 
 /**
- * Maps a search result to the tool's output. Fields the index may or may not
- * give (`line`, `total`) are passed on when present.
+ * Maps a search result to the tool's output.
  *
  * @example
  * ```ts
  * import { searchOutput } from "./search_output.ts";
  * const hit = { session_id: "chat-a", type: "chat", file: "/s/a.md", at: "2024-01-15T10:30:00Z", role: "user", snippet: "«deploy»", score: 1 };
- * console.assert(searchOutput({ hits: [hit], warnings: [] }).hits[0].location === "/s/a.md");
+ * console.assert(searchOutput({ hits: [{ ...hit, line: 12 }], total: 1, warnings: [] }).hits[0].location === "/s/a.md:12");
  * ```
  */
 export function searchOutput(answer: SearchAnswer): SearchOutput {
-  const extra = answer as SearchAnswer & { total?: unknown };
   const output: SearchOutput = {
+    total: answer.total,
     hits: answer.hits.map((hit) => {
-      const line = (hit as typeof hit & { line?: unknown }).line;
-      const known = typeof line === "number" && line > 0;
+      const line = hit.line;
+      const known = line !== undefined && line > 0;
       return {
         session_id: hit.session_id,
         type: hit.type,
@@ -67,7 +66,6 @@ export function searchOutput(answer: SearchAnswer): SearchOutput {
       };
     }),
   };
-  if (typeof extra.total === "number") output.total = extra.total;
   if (answer.warnings.length > 0) output.warnings = answer.warnings.map((w) => `${w.file}:${w.line}: ${w.message}`);
   return output;
 }

@@ -27,10 +27,40 @@ const limit = (what: string) =>
   z.number().int().min(1).max(MAX_LIMIT).describe(`at most this many ${what} (default ${DEFAULT_LIMIT})`);
 const sessionId = z.string().min(1).describe("a session id, e.g. agent-20240115-103000-ab12 (from search or list)");
 
+/** Filters on what a session is about, for search and list. */
+const sessionFilters = {
+  tag: z.string().describe("only sessions with this tag").optional(),
+  cwd: z.string().describe("only sessions run in this folder or below it").optional(),
+  project: z.string().describe("only sessions of this project").optional(),
+  source: z.string().describe("only sessions imported from this tool: claude-code, codex, aider, specstory")
+    .optional(),
+};
+
+interface FilterArgs {
+  type?: string;
+  role?: string;
+  tool?: string;
+  session?: string;
+  tag?: string;
+  cwd?: string;
+  project?: string;
+  source?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+}
+
+/** The keys of `args` that are set. */
+function pick<K extends keyof FilterArgs>(args: FilterArgs, keys: K[]): Partial<Pick<FilterArgs, K>> {
+  const picked: Partial<Pick<FilterArgs, K>> = {};
+  for (const key of keys) if (args[key] !== undefined) picked[key] = args[key];
+  return picked;
+}
+
 /** Registers the tools on `server`, working on `cru`. */
 export function registerSessionTools(server: McpServer, cru: Crucible): void {
-  const filters = (args: { type?: string; since?: string; until?: string; limit?: number }): SessionFilters => ({
-    ...(args.type === undefined ? {} : { type: args.type }),
+  const filters = (args: FilterArgs): SessionFilters => ({
+    ...pick(args, ["type", "role", "tool", "session", "tag", "cwd", "project", "source"]),
     ...(args.since === undefined ? {} : { since: parseDateFilter(args.since, "since") }),
     ...(args.until === undefined ? {} : { until: parseDateFilter(args.until, "until") }),
     limit: args.limit ?? DEFAULT_LIMIT,
@@ -39,12 +69,17 @@ export function registerSessionTools(server: McpServer, cru: Crucible): void {
   server.registerTool("search_sessions", {
     title: "Search session history",
     description: "Full-text search over recorded sessions (chats, agent runs, imported Claude Code / Codex / aider " +
-      "transcripts): event text, tool names and titles, best matches first. All words must match; words are " +
-      "stemmed. Each hit gives the session id, where it is (file:line), its time, role and a snippet with the " +
-      "matched words marked «like this». Use read_session with the session id to read around a hit.",
+      "transcripts): event text, tool names and arguments, titles and tags, best matches first. All words must " +
+      'match (stemmed); "exact phrase", prefix*, -excluded and a OR b work too. Each hit gives the session id, ' +
+      "where it is (file:line), its time, role and a snippet with the matched words marked «like this»; total " +
+      "counts all matches. Use read_session with the session id to read around a hit.",
     inputSchema: {
-      query: z.string().min(1).describe("words to find"),
+      query: z.string().min(1).describe('words to find; also "a phrase", prefix*, -word, a OR b'),
       type: sessionType.optional(),
+      role: z.string().describe("only events of this role: user, assistant, thought, tool …").optional(),
+      tool: z.string().describe("only calls of this tool").optional(),
+      session: z.string().describe("only in this session (an id)").optional(),
+      ...sessionFilters,
       since: date("after").optional(),
       until: date("before").optional(),
       limit: limit("hits").optional(),
@@ -58,6 +93,7 @@ export function registerSessionTools(server: McpServer, cru: Crucible): void {
       "number of events. Filter by type and time.",
     inputSchema: {
       type: sessionType.optional(),
+      ...sessionFilters,
       since: date("after").optional(),
       until: date("before").optional(),
       limit: limit("sessions").optional(),

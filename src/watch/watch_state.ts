@@ -8,9 +8,9 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeAtomically } from "../store/durable_file.ts";
+import { processId } from "../runtime/process.ts";
 import type { WatchSource, WatchSourceName } from "./watch_sources.ts";
 
 /** The last import that added events, per source. */
@@ -172,11 +172,22 @@ export class WatchState {
     mkdirSync(watchFolder(this.#root), { recursive: true });
     const files: Record<string, [number, number]> = {};
     for (const [path, { size, mtimeMs }] of this.#files) files[path] = [size, mtimeMs];
-    writeAtomically(join(watchFolder(this.#root), "files.json"), JSON.stringify({ version: 1, files }));
-    writeAtomically(join(watchFolder(this.#root), "status.json"), `${JSON.stringify(this.#status, null, 2)}\n`);
+    replaceFile(join(watchFolder(this.#root), "files.json"), JSON.stringify({ version: 1, files }));
+    replaceFile(join(watchFolder(this.#root), "status.json"), `${JSON.stringify(this.#status, null, 2)}\n`);
   }
 
   #source(name: WatchSourceName): SourceStatus {
     return this.#status.sources.find((s) => s.name === name)!;
   }
+}
+
+/**
+ * Replaces a file whole (temp file + rename), so a reader never sees half of
+ * it. No fsync: these files are shortcuts, and one lost in a crash costs a
+ * re-read, never an event.
+ */
+function replaceFile(path: string, text: string): void {
+  const temp = `${path}.${processId()}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, path);
 }

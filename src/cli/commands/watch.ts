@@ -3,7 +3,6 @@ import type { Command } from "commander";
 import type { Crucible } from "../../core/crucible.ts";
 import { InvalidInputError } from "../../model/errors.ts";
 import { cwd, env, home, nextStopSignal, processId, writeStderr, writeStdout } from "../../runtime/process.ts";
-import { readStoreConfig } from "../../store/store_config.ts";
 import { TranscriptWatcher, type WatchReport } from "../../watch/transcript_watcher.ts";
 import { takeWatchLock } from "../../watch/watch_lock.ts";
 import { watchReport, type WatchReportData } from "../../watch/watch_report.ts";
@@ -53,7 +52,7 @@ Status is kept in .crucible/watch/status.json.`,
       ),
   ).action(async (options: WatchOptions) => {
     const cru = openStore(options);
-    const sources = sourcesFor(cru.root, options);
+    const sources = sourcesFor(cru, options);
     if (options.status) {
       const report = watchReport(cru.root, sources);
       sink.set({ json: options.json, data: report, text: renderStatus(report) });
@@ -133,7 +132,7 @@ function importer(cru: Crucible) {
   return (path: string, source: WatchSource) => cru.importSources([path], { from: source.format });
 }
 
-function sourcesFor(root: string, options: WatchOptions): WatchSource[] {
+function sourcesFor(cru: Crucible, options: WatchOptions): WatchSource[] {
   const flags: Partial<Record<WatchSourceName, string[]>> = {};
   const given: Record<WatchSourceName, string[] | undefined> = {
     "claude-code": options.claudeCode,
@@ -144,7 +143,7 @@ function sourcesFor(root: string, options: WatchOptions): WatchSource[] {
   for (const name of WATCH_SOURCE_NAMES) if (given[name]) flags[name] = given[name];
   return watchSources({
     flags,
-    config: readStoreConfig(root).watch,
+    config: cru.config().watch,
     home: home(),
     cwd: cwd(),
     env: { claudeConfigDir: env("CLAUDE_CONFIG_DIR"), codexHome: env("CODEX_HOME") },
