@@ -6,6 +6,8 @@
 import { Command } from "commander";
 import { registerBrowse } from "./commands/browse.ts";
 import { registerCompletions } from "./commands/completions.ts";
+import { registerMcp } from "./commands/mcp.ts";
+import { registerWatch } from "./commands/watch.ts";
 import { registerPluginList } from "./commands/plugin_list.ts";
 import { registerSessionAppend } from "./commands/session_append.ts";
 import { registerSessionAttach } from "./commands/session_attach.ts";
@@ -45,6 +47,8 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   const plugin = program.command("plugin").description("plugins: built in and from .crucible/plugins/");
   registerPluginList(plugin, sink);
   registerBrowse(program, sink);
+  registerMcp(program, sink);
+  registerWatch(program, sink);
   registerCompletions(program, sink);
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({

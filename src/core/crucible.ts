@@ -13,6 +13,7 @@ import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session
 import type { ReadEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
 import type { SessionStore } from "../store/session_store.ts";
+import { readStoreConfig, type StoreConfig } from "../store/store_config.ts";
 import type { SearchHit, SessionSummary } from "../model/search_result.ts";
 import type { IndexProgress } from "../index_service/index_client.ts";
 import type { IndexPort } from "../index_service/index_port.ts";
@@ -328,6 +329,11 @@ export class Crucible {
       );
     }
     return result;
+  }
+
+  /** The store's settings from `config.yaml` (defaults when there is none). */
+  config(): StoreConfig {
+    return readStoreConfig(this.root);
   }
 
   /** The session's logs as they are on disk, one after the other. */

@@ -227,7 +227,7 @@ export class SessionStore {
   }
 
   /** Starts a continuation log whose context line carries `summary`. Returns the new log. */
-  async compact(id: string, summary: string): Promise<WriteReceipt> {
+  async compact(id: string, summary: string, options: { at?: string } = {}): Promise<WriteReceipt> {
     const dir = this.#existingDir(id);
     return await this.#exclusive(dir, id, () => {
       const names = this.#logNames(dir);
@@ -236,7 +236,11 @@ export class SessionStore {
       if (head.log.meta.ended !== undefined) {
         throw new SessionStateError(`session ${JSON.stringify(id)} has ended; it cannot be compacted`);
       }
-      const now = this.#now();
+      // An import starts the continuation at the source's time; never before the log it continues.
+      const given = options.at === undefined ? undefined : new Date(options.at);
+      const now = given && !Number.isNaN(given.getTime()) && given.getTime() >= Date.parse(head.log.meta.started)
+        ? given
+        : this.#now();
       const name = logFileName(now, names);
       const first = names.length === 1
         ? head
