@@ -20,6 +20,7 @@ function view(contents: string[]): SessionView {
     ended: null,
     last_activity: started,
     files: [events[0]?.file ?? ""],
+    logs: [{ file: events[0]?.file ?? "", started, context: null }],
     events,
     warnings: [],
   };
