@@ -86,7 +86,9 @@ export { parseAge, parseDateFilter } from "./src/model/time_filter.ts";
  * Opens a store: `options.dir`, else `CRU_DIR`, else the nearest `.crucible/`
  * above the current folder, else `~/.crucible` (created on first write).
  * The built-in plugins run unless `options.plugins` says otherwise; user
- * plugins from `.crucible/plugins/` load unless `options.userPlugins` is false.
+ * plugins load unless `options.userPlugins` is false: the user's own from
+ * `~/.config/cru/plugins/`, and a store's `.crucible/plugins/` only once the
+ * user trusted them (`cru plugin trust`, or `trustPlugins` / `CRU_TRUST_PLUGINS=1`).
  *
  * @example
  * ```ts ignore

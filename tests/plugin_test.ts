@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruJson, runCru } from "./_helpers/run_cru.ts";
 
-const ENV = { CRU_INDEX_IDLE_MS: "4000" };
+// These tests own the stores they make: they opt in to running their plugins as a CI job would.
+const ENV = { CRU_INDEX_IDLE_MS: "4000", CRU_TRUST_PLUGINS: "1" };
 const README = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
 
 /** A store with these user plugins (file name → source) and this config.yaml. */

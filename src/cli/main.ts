@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { commandArgs, exit, writeStderr, writeStdout } from "../runtime/process.ts";
+import { commandArgs, exit, guardProcessExit, writeStderr, writeStdout } from "../runtime/process.ts";
 import { OWNER_COMMAND } from "../core/index_client.ts";
 import { describeError } from "./exit_code.ts";
 import { OutputSink } from "./output.ts";
@@ -44,6 +44,7 @@ if (import.meta.main) {
   const args = commandArgs();
   // The compiled binary is also the index owner, started by cru itself (see core/index_client.ts).
   // Loaded only there: the engine's native addon is large and no other command needs it.
+  guardProcessExit(); // plugins run in this process: none of them may end the command
   const runOwner = async () => (await import("../core/index_owner_main.ts")).indexOwnerMain(args.slice(1));
   exit(args[0] === OWNER_COMMAND ? await runOwner() : await runCli(args));
 }

@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { registerCompletions } from "./commands/completions.ts";
 import { registerPluginList } from "./commands/plugin_list.ts";
+import { registerPluginTrust } from "./commands/plugin_trust.ts";
 import { registerSessionAppend } from "./commands/session_append.ts";
 import { registerSessionAttach } from "./commands/session_attach.ts";
 import { registerSessionCleanup } from "./commands/session_cleanup.ts";
@@ -38,8 +39,9 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   registerSessionReindex(session, sink);
   registerSessionCleanup(session, sink);
   registerSessionImport(session, sink);
-  const plugin = program.command("plugin").description("plugins: built in and from .crucible/plugins/");
+  const plugin = program.command("plugin").description("plugins: built in, your own, and a store's once you trust them");
   registerPluginList(plugin, sink);
+  registerPluginTrust(plugin, sink);
   registerCompletions(program, sink);
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({

@@ -11,7 +11,7 @@ import type { ParseWarning } from "../model/log.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
 import { SessionStore, type StoredEvent, type WriteReceipt } from "../store/session_store.ts";
 import { findStoreDir } from "../store/store_location.ts";
-import { cwd, env, home } from "../runtime/process.ts";
+import { cwd, env, home, userConfigDir } from "../runtime/process.ts";
 import type { SearchHit, SessionSummary } from "../model/search_result.ts";
 import type { IndexProgress } from "./index_client.ts";
 import { IndexLink } from "./index_link.ts";
@@ -41,8 +41,18 @@ export interface OpenOptions {
   indexStartTimeoutMs?: number;
   /** First-party plugins to run (`open()` from mod.ts and the binary pass the bundled ones). */
   plugins?: readonly PluginDefinition[];
-  /** Load user plugins from `.crucible/plugins/` (default true). */
+  /**
+   * Load user plugins (default true): the user's own from `~/.config/cru/plugins/`,
+   * and the store's `.crucible/plugins/` once trusted (`cru plugin trust`).
+   */
   userPlugins?: boolean;
+  /**
+   * Trust the store's plugins and config.yaml without trust records (default:
+   * `CRU_TRUST_PLUGINS=1`): for a CI job that owns its repository.
+   */
+  trustPlugins?: boolean;
+  /** The user's cru config folder: trust records and own plugins (default `$XDG_CONFIG_HOME/cru` or `~/.config/cru`). */
+  configDir?: string;
   /** Bound on each hook handler, ms (default: config.yaml's `hooks.timeout_ms`, else 5 000). */
   hookTimeoutMs?: number;
   /** Where warnings go (plugin failures, vetoes); default: stderr. */
@@ -151,6 +161,8 @@ export class Crucible {
       root,
       builtins: options.plugins ?? [],
       userPlugins: options.userPlugins ?? true,
+      configDir: options.configDir ?? userConfigDir(),
+      trustPlugins: options.trustPlugins ?? env("CRU_TRUST_PLUGINS") === "1",
       hookTimeoutMs: options.hookTimeoutMs,
       warn,
     });

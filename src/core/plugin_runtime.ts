@@ -9,14 +9,19 @@ import { causingPlugins, type HookFailure, HookRunner } from "../hooks/hook_runn
 import type { PluginDefinition } from "../plugin/plugin_definition.ts";
 import { loadPlugins, type PluginInfo, type PluginServices } from "../plugin/plugin_host.ts";
 import { readStoreConfig } from "../store/store_config.ts";
+import { TrustRecords } from "../store/trust_records.ts";
 
 /** Options of {@linkcode PluginRuntime}. */
 export interface PluginRuntimeOptions {
   root: string;
   /** First-party plugins (the binary and `open()` pass the bundled ones). */
   builtins: readonly PluginDefinition[];
-  /** Load `.crucible/plugins/*.ts|*.js` (default true). */
+  /** Load user plugins: `~/.config/cru/plugins/` and, once trusted, `.crucible/plugins/*.ts|*.js`. */
   userPlugins: boolean;
+  /** The user's cru config folder (trust records, own plugins). */
+  configDir: string;
+  /** Trust every plugin of the store and its config.yaml (`--trust-plugins`, `CRU_TRUST_PLUGINS=1`). */
+  trustPlugins: boolean;
   /** Bound on each hook handler, ms; config.yaml's `hooks.timeout_ms` when not given, else 5 000. */
   hookTimeoutMs?: number;
   /** Where warnings go. */
@@ -51,7 +56,10 @@ export class PluginRuntime {
   /** Loads and sets up the plugins the first time; later calls wait for that. */
   ready(services: () => PluginServices): Promise<PluginInfo[]> {
     this.#loading ??= (async () => {
-      const config = readStoreConfig(this.#options.root);
+      const { root, configDir, trustPlugins } = this.#options;
+      const config = readStoreConfig(root, { configDir, ...(trustPlugins ? { trusted: true } : {}) });
+      for (const refusal of config.refused) this.#options.warn(refusal);
+      let records: TrustRecords | undefined;
       const hooks = new HookRunner({
         timeoutMs: this.#options.hookTimeoutMs ?? config.hookTimeoutMs ?? 5_000,
         onFailure: (failure) => this.#options.warn(describeFailure(failure)),
@@ -61,7 +69,10 @@ export class PluginRuntime {
       try {
         return await loadPlugins({
           builtins: this.#options.builtins,
-          userDir: this.#options.userPlugins ? join(this.#options.root, "plugins") : undefined,
+          userDir: this.#options.userPlugins ? join(root, "plugins") : undefined,
+          ownDir: this.#options.userPlugins ? join(configDir, "plugins") : undefined,
+          trust: () => (records ??= TrustRecords.read(configDir)),
+          trustAll: trustPlugins,
           settings: config.plugins,
           hooks,
           services: services(),

@@ -4,6 +4,10 @@
  * of a plugin whose own write caused the hook are skipped, so a plugin that
  * writes from inside a hook never triggers itself (nor a ping-pong between two).
  *
+ * A plugin whose handler times out once (or blocks the process with synchronous
+ * work longer than the timeout) is skipped for the rest of the process, with
+ * one warning: a hung hook must not make every later append wait the full bound.
+ *
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -70,6 +74,8 @@ export class HookRunner {
   readonly #handlers = new Map<HookName, Registration[]>();
   readonly #timeoutMs: number;
   readonly #onFailure: (failure: HookFailure) => void;
+  /** Plugins that timed out once: their handlers no longer run in this process. */
+  readonly #stalled = new Set<string>();
 
   constructor(options: HookRunnerOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 5_000;
@@ -137,7 +143,7 @@ export class HookRunner {
   /** Handlers to run now: all but those of plugins whose writes caused this. */
   #active(hook: HookName): Registration[] {
     const excluded = causes.getStore() ?? [];
-    return (this.#handlers.get(hook) ?? []).filter((r) => !excluded.includes(r.plugin));
+    return (this.#handlers.get(hook) ?? []).filter((r) => !excluded.includes(r.plugin) && !this.#stalled.has(r.plugin));
   }
 
   /** Calls one handler, bounded; a failure is reported and comes back as `ok: false`. */
@@ -150,6 +156,8 @@ export class HookRunner {
     const timeout = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), this.#timeoutMs);
     });
+    const skipped = "; its hooks are skipped for the rest of this command";
+    const started = Date.now();
     try {
       const call = asPlugin(
         registration.plugin,
@@ -158,13 +166,25 @@ export class HookRunner {
       const result = await Promise.race([call.then((value) => ({ value })), timeout]);
       if (result === "timeout") {
         call.catch(() => {}); // it may still fail later; nobody is listening any more
+        this.#stalled.add(registration.plugin);
         this.#onFailure({
           plugin: registration.plugin,
           hook,
           kind: "timeout",
-          message: `did not finish within ${this.#timeoutMs} ms`,
+          message: `did not finish within ${this.#timeoutMs} ms${skipped}`,
         });
         return { ok: false };
+      }
+      const took = Date.now() - started;
+      if (took > this.#timeoutMs) {
+        // Synchronous work cannot be interrupted: the timer only fires once it yields. Say so, and stop calling it.
+        this.#stalled.add(registration.plugin);
+        this.#onFailure({
+          plugin: registration.plugin,
+          hook,
+          kind: "timeout",
+          message: `blocked the process for ${took} ms (bound ${this.#timeoutMs} ms)${skipped}`,
+        });
       }
       return { ok: true, value: result.value };
     } catch (error) {
