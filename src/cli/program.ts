@@ -39,7 +39,9 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   registerSessionReindex(session, sink);
   registerSessionCleanup(session, sink);
   registerSessionImport(session, sink);
-  const plugin = program.command("plugin").description("plugins: built in, your own, and a store's once you trust them");
+  const plugin = program.command("plugin").description(
+    "plugins: built in, your own, and a store's once you trust them",
+  );
   registerPluginList(plugin, sink);
   registerPluginTrust(plugin, sink);
   registerCompletions(program, sink);

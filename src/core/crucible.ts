@@ -150,13 +150,13 @@ export class Crucible {
   /** Opens the store (it is created on first write). */
   static open(options: OpenOptions = {}): Crucible {
     const root = findStoreDir({ dir: options.dir, envDir: env("CRU_DIR"), cwd: options.cwd ?? cwd(), home: home() });
-    const store = new SessionStore({ root, lockTimeoutMs: options.lockTimeoutMs, now: options.now });
+    const warn = options.onWarning ?? ((message: string) => console.error(`cru: ${message}`));
+    const store = new SessionStore({ root, lockTimeoutMs: options.lockTimeoutMs, now: options.now, onWarning: warn });
     const index = new IndexLink({
       root,
       connection: indexConnection(root, options.db),
       startTimeoutMs: options.indexStartTimeoutMs,
     });
-    const warn = options.onWarning ?? ((message: string) => console.error(`cru: ${message}`));
     const plugins = new PluginRuntime({
       root,
       builtins: options.plugins ?? [],

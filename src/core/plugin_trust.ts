@@ -9,7 +9,7 @@ import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { FileNotFoundError, InvalidInputError } from "../model/errors.ts";
 import { userPluginFiles } from "../plugin/plugin_host.ts";
-import { contentHash, TrustRecords, trustFilePath } from "../store/trust_records.ts";
+import { contentHash, trustFilePath, TrustRecords } from "../store/trust_records.ts";
 
 /** Options of {@linkcode trustFiles} and {@linkcode untrustFiles}. */
 export interface TrustOptions {

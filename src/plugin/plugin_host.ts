@@ -75,8 +75,8 @@ export interface LoadPluginsOptions {
 
 /** Loads and sets up every enabled plugin; returns what happened to each. */
 export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginInfo[]> {
-  const found: { definition?: PluginDefinition; source: string; trust: PluginInfo["trust"]; error?: string }[] =
-    options.builtins.map((definition) => ({ definition, source: "builtin", trust: "builtin" }));
+  const found: { definition?: PluginDefinition; source: string; trust: PluginInfo["trust"]; error?: string }[] = options
+    .builtins.map((definition) => ({ definition, source: "builtin", trust: "builtin" }));
   const candidates = [
     ...userPluginFiles(options.ownDir).map((file) => ({ file, own: true })),
     ...userPluginFiles(options.userDir).map((file) => ({ file, own: false })),

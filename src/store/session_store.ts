@@ -4,7 +4,17 @@
  *
  * @module
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { basename, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
@@ -37,6 +47,8 @@ export interface SessionStoreOptions {
   lockTimeoutMs?: number;
   /** The clock (tests pass their own). */
   now?: () => Date;
+  /** Told about lock records refused and torn tails left uncut (default: ignored). */
+  onWarning?: (message: string) => void;
 }
 
 /** Options for a new session. */
@@ -124,6 +136,7 @@ export class SessionStore {
   readonly sessionsDir: string;
   readonly #lockTimeoutMs: number;
   readonly #now: () => Date;
+  readonly #warn: (message: string) => void;
   /** What this process last wrote to each log: while size and inode match, the tail is known. */
   readonly #tails = new Map<string, { size: number; ino: number; at: string }>();
 
@@ -132,6 +145,7 @@ export class SessionStore {
     this.sessionsDir = join(options.root, "sessions");
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
     this.#now = options.now ?? (() => new Date());
+    this.#warn = options.onWarning ?? (() => {});
   }
 
   /** The folder of a session (checked to be a safe id, not to exist). */
@@ -203,8 +217,9 @@ export class SessionStore {
       }
       const at = this.#turnTime(previousAt, events[0]?.role);
       const written: SessionEvent[] = events.map((event) => ({ ...event, at }));
-      lock.beginAppend(basename(file), stat.size);
-      const added = appendDurably(file, renderEvents(written, previousAt));
+      const bytes = new TextEncoder().encode(renderEvents(written, previousAt));
+      lock.beginAppend(basename(file), stat.size, bytes);
+      const added = appendDurably(file, bytes);
       lock.endAppend();
       this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
       return { id, file, at, events: written };
@@ -226,8 +241,9 @@ export class SessionStore {
       const file = this.#currentLog(dir);
       const stat = statSync(file);
       const previousAt = lastTurnAt(file, stat.size);
-      lock.beginAppend(basename(file), stat.size);
-      const added = appendDurably(file, renderEvents(events, previousAt));
+      const bytes = new TextEncoder().encode(renderEvents(events, previousAt));
+      lock.beginAppend(basename(file), stat.size, bytes);
+      const added = appendDurably(file, bytes);
       lock.endAppend();
       const at = events.at(-1)?.at ?? previousAt ?? "";
       this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
@@ -408,7 +424,14 @@ export class SessionStore {
 
   #existingDir(id: string): string {
     const dir = this.sessionDir(id);
-    if (!existsSync(dir)) throw new SessionNotFoundError(id, this.sessionsDir);
+    const stat = lstatSync(dir, { throwIfNoEntry: false });
+    if (!stat) throw new SessionNotFoundError(id, this.sessionsDir);
+    if (!stat.isDirectory()) {
+      throw new SessionStateError(
+        `${dir} is ${stat.isSymbolicLink() ? "a symbolic link" : "not a folder"}; ` +
+          "cru does not follow links out of the store (replace it with the session folder)",
+      );
+    }
     return dir;
   }
 
@@ -423,11 +446,21 @@ export class SessionStore {
   }
 
   #locked<T>(dir: string, id: string, exclusive: boolean, work: (lock: HeldSessionLock) => T): Promise<T> {
-    return withSessionLock(dir, { exclusive, timeoutMs: this.#lockTimeoutMs, what: `the lock of session ${id}` }, work);
+    const what = `the lock of session ${id}`;
+    return withSessionLock(dir, { exclusive, timeoutMs: this.#lockTimeoutMs, what, warn: this.#warn }, work);
   }
 
   #logNames(dir: string): string[] {
-    const names = sortLogNames(readdirSync(dir).filter(isLogFileName));
+    const entries = readdirSync(dir, { withFileTypes: true }).filter((entry) => isLogFileName(entry.name));
+    for (const entry of entries) {
+      if (!entry.isFile()) {
+        throw new SessionStateError(
+          `${join(dir, entry.name)} is ${entry.isSymbolicLink() ? "a symbolic link" : "not a regular file"}; ` +
+            "cru does not follow links out of the store (replace it with the log itself)",
+        );
+      }
+    }
+    const names = sortLogNames(entries.map((entry) => entry.name));
     if (names.length === 0) throw new SessionStateError(`session folder ${dir} holds no log (*.md) file`);
     return names;
   }
