@@ -26,6 +26,8 @@ export interface HookFailure {
 export interface HookVeto {
   plugin: string;
   hook: HookName;
+  /** Set when the veto is a fail-closed plugin's failure, not its answer. */
+  reason?: string;
 }
 
 /** Options of {@linkcode HookRunner}. */
@@ -39,6 +41,14 @@ export interface HookRunnerOptions {
 interface Registration {
   plugin: string;
   handler: (...args: never[]) => unknown;
+  /** A failure of this handler in a waterfall vetoes instead of being skipped. */
+  failClosed: boolean;
+}
+
+/** Options of {@linkcode HookRunner.register}. */
+export interface RegisterOptions {
+  /** When the handler fails or times out in a waterfall, veto (default: skip it and go on). */
+  failClosed?: boolean;
 }
 
 /** The plugins whose writes led to the code running now (innermost last). */
@@ -83,14 +93,23 @@ export class HookRunner {
   }
 
   /** Registers `handler` for `hook` on behalf of `plugin`; returns a function that unregisters it. */
-  register<K extends HookName>(plugin: string, hook: K, handler: HookMap[K]): () => void {
+  register<K extends HookName>(
+    plugin: string,
+    hook: K,
+    handler: HookMap[K],
+    options: RegisterOptions = {},
+  ): () => void {
     if (!(hook in HOOK_KINDS)) {
       throw new TypeError(
         `unknown hook ${JSON.stringify(hook)}: expected one of ${Object.keys(HOOK_KINDS).join(", ")}`,
       );
     }
     if (typeof handler !== "function") throw new TypeError(`the handler for ${hook} must be a function`);
-    const registration: Registration = { plugin, handler: handler as Registration["handler"] };
+    const registration: Registration = {
+      plugin,
+      handler: handler as Registration["handler"],
+      failClosed: options.failClosed === true,
+    };
     const list = this.#handlers.get(hook) ?? [];
     list.push(registration);
     this.#handlers.set(hook, list);
@@ -112,7 +131,9 @@ export class HookRunner {
 
   /** Runs a parallel hook's handlers at once and waits for all (each bounded). */
   async parallel<K extends HookName>(hook: K, ...args: Parameters<HookMap[K]>): Promise<void> {
-    await Promise.all(this.#active(hook).map((r) => this.#call(r, hook, args)));
+    await Promise.all(
+      this.#active(hook).filter((r) => !this.#stalled.has(r.plugin)).map((r) => this.#call(r, hook, args)),
+    );
   }
 
   /** Runs a waterfall hook: each handler gets the previous one's value; `null` vetoes. */
@@ -123,7 +144,13 @@ export class HookRunner {
   ): Promise<WaterfallResult<Parameters<HookMap[K]>[0]>> {
     let current = value;
     for (const registration of this.#active(hook)) {
+      const { plugin, failClosed } = registration;
+      if (this.#stalled.has(plugin)) {
+        if (failClosed) return { value: null, veto: { plugin, hook, reason: "it timed out earlier in this command" } };
+        continue;
+      }
       const outcome = await this.#call(registration, hook, [current, ...rest] as unknown as Parameters<HookMap[K]>);
+      if (!outcome.ok && failClosed) return { value: null, veto: { plugin, hook, reason: "it failed" } };
       if (!outcome.ok || outcome.value === undefined) continue;
       if (outcome.value === null) return { value: null, veto: { plugin: registration.plugin, hook } };
       current = outcome.value as typeof current;
@@ -134,6 +161,7 @@ export class HookRunner {
   /** Runs a bail hook: the first handler returning `false` vetoes. */
   async bail<K extends HookName>(hook: K, ...args: Parameters<HookMap[K]>): Promise<HookVeto | undefined> {
     for (const registration of this.#active(hook)) {
+      if (this.#stalled.has(registration.plugin)) continue;
       const outcome = await this.#call(registration, hook, args);
       if (outcome.ok && outcome.value === false) return { plugin: registration.plugin, hook };
     }
@@ -143,7 +171,7 @@ export class HookRunner {
   /** Handlers to run now: all but those of plugins whose writes caused this. */
   #active(hook: HookName): Registration[] {
     const excluded = causes.getStore() ?? [];
-    return (this.#handlers.get(hook) ?? []).filter((r) => !excluded.includes(r.plugin) && !this.#stalled.has(r.plugin));
+    return (this.#handlers.get(hook) ?? []).filter((r) => !excluded.includes(r.plugin));
   }
 
   /** Calls one handler, bounded; a failure is reported and comes back as `ok: false`. */

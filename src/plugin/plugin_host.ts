@@ -146,7 +146,7 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginIn
 
 /** Runs one plugin's setup, bounded; returns the failure, if any. */
 async function setUp(definition: PluginDefinition, options: LoadPluginsOptions): Promise<string | null> {
-  const ctx = pluginContext(definition.name, options);
+  const ctx = pluginContext(definition, options);
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const outcome = await Promise.race([
@@ -163,13 +163,15 @@ async function setUp(definition: PluginDefinition, options: LoadPluginsOptions):
   }
 }
 
-function pluginContext(name: string, options: LoadPluginsOptions): PluginContext {
+function pluginContext(definition: PluginDefinition, options: LoadPluginsOptions): PluginContext {
   const { services, hooks } = options;
+  const name = definition.name;
+  const failClosed = definition.failClosed === true;
   return {
     name,
     options: Object.freeze({ ...(options.settings[name]?.options ?? {}) }),
     cwd: services.cwd,
-    hook: (hook, handler) => hooks.register(name, hook, handler),
+    hook: (hook, handler) => hooks.register(name, hook, handler, { failClosed }),
     sessions: {
       open: async (sessionOptions = {}) => {
         const session = await asPlugin(name, () => services.openSession(name, sessionOptions));

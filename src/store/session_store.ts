@@ -281,19 +281,52 @@ export class SessionStore {
     });
   }
 
-  /** Copies a file into the session's `artifacts/` and links it from the log. */
-  async attach(id: string, source: string, name?: string): Promise<WriteReceipt & { artifact: string }> {
+  /**
+   * Copies a file into the session's `artifacts/` (or writes `content` there
+   * instead, e.g. the file's text with secrets redacted) and links it from the
+   * log. Only regular files: folders, FIFOs, devices and sockets are refused.
+   */
+  async attach(
+    id: string,
+    source: string,
+    name?: string,
+    content?: Uint8Array,
+  ): Promise<WriteReceipt & { artifact: string }> {
     const dir = this.#existingDir(id);
-    if (!existsSync(source) || !statSync(source).isFile()) throw new FileNotFoundError(source, "file to attach");
+    const stat = statSync(source, { throwIfNoEntry: false });
+    if (!stat) throw new FileNotFoundError(source, "file to attach");
+    if (!stat.isFile()) {
+      const kind = stat.isDirectory()
+        ? "a folder"
+        : stat.isFIFO()
+        ? "a FIFO"
+        : stat.isSocket()
+        ? "a socket"
+        : stat.isCharacterDevice() || stat.isBlockDevice()
+        ? "a device"
+        : "not a regular file";
+      throw new InvalidInputError("file to attach", source, `a regular file (it is ${kind})`);
+    }
     const wanted = name ?? basename(source);
     if (!/^[^/\\\0]+$/.test(wanted) || wanted === "." || wanted === ".." || wanted.startsWith(".")) {
       throw new InvalidInputError("artifact name", wanted, "a file name without '/', '\\' or a leading '.'");
     }
     const artifacts = join(dir, "artifacts");
+    const existing = lstatSync(artifacts, { throwIfNoEntry: false });
+    if (existing && !existing.isDirectory()) {
+      throw new SessionStateError(
+        `${artifacts} is ${existing.isSymbolicLink() ? "a symbolic link" : "not a folder"}; ` +
+          "cru does not follow links out of the store (replace it with a folder)",
+      );
+    }
     mkdirSync(artifacts, { recursive: true });
-    const finalName = uniqueName(wanted, (candidate) => existsSync(join(artifacts, candidate)));
+    const finalName = uniqueName(
+      wanted,
+      (candidate) => lstatSync(join(artifacts, candidate), { throwIfNoEntry: false }) !== undefined,
+    );
     const staging = join(artifacts, `.${finalName}.${crypto.randomUUID().slice(0, 8)}.tmp`);
-    copyFileSync(source, staging);
+    if (content === undefined) copyFileSync(source, staging);
+    else writeAtomically(staging, content);
     renameSync(staging, join(artifacts, finalName));
     syncFolder(artifacts);
     try {
