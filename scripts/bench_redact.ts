@@ -37,7 +37,7 @@ function time(work: () => void): number {
   return performance.now() - started;
 }
 
-console.log(`redact-secrets on ${MB} MB inputs (${typeof (globalThis as { Bun?: unknown }).Bun ? "bun" : "deno"})`);
+console.log(`redact-secrets on ${MB} MB inputs (${"Bun" in globalThis ? "bun" : "deno"})`);
 console.log(`${"input".padEnd(32)} ${"redact ms".padStart(10)} ${"MB/s".padStart(8)} ${"indexOf ms".padStart(11)}`);
 let worst = 0;
 for (const [name, input] of inputs) {
