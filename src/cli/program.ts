@@ -9,6 +9,7 @@ import { registerPluginList } from "./commands/plugin_list.ts";
 import { registerPluginTrust } from "./commands/plugin_trust.ts";
 import { registerSessionAppend } from "./commands/session_append.ts";
 import { registerSessionAttach } from "./commands/session_attach.ts";
+import { registerSessionAudit } from "./commands/session_audit.ts";
 import { registerSessionCleanup } from "./commands/session_cleanup.ts";
 import { registerSessionImport } from "./commands/session_import.ts";
 import { registerSessionCompact } from "./commands/session_compact.ts";
@@ -39,6 +40,7 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   registerSessionReindex(session, sink);
   registerSessionCleanup(session, sink);
   registerSessionImport(session, sink);
+  registerSessionAudit(session, sink);
   const plugin = program.command("plugin").description(
     "plugins: built in, your own, and a store's once you trust them",
   );

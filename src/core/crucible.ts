@@ -16,6 +16,7 @@ import type { SearchHit, SessionSummary } from "../model/search_result.ts";
 import type { IndexProgress } from "./index_client.ts";
 import { IndexLink } from "./index_link.ts";
 import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSessions } from "./cleanup.ts";
+import { type AuditReport, auditSessions, type SecretRules } from "./audit_sessions.ts";
 import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
 import { indexConnection } from "./index_settings.ts";
 import { SessionHandle } from "./session_handle.ts";
@@ -420,6 +421,19 @@ export class Crucible {
         hooks.parallel("session:after-cleanup", { ...candidate, action, archivedTo }),
     };
     return await cleanupSessions(this.#store, options, cleanupHooks);
+  }
+
+  /**
+   * Re-scans stored sessions with `rules` (today's redaction), reporting kinds
+   * and counts, never the secrets; with `fix`, redacts them in place.
+   */
+  async audit(rules: SecretRules, options: { ids?: string[]; fix?: boolean } = {}): Promise<AuditReport> {
+    for (const id of options.ids ?? []) this.#store.logFiles(id); // each must exist
+    const report = await auditSessions(this.#store, { rules, ids: options.ids, fix: options.fix });
+    for (const session of report.sessions) {
+      if (session.fixed) { for (const { file } of session.files) this.#index.notify(session.id, file); }
+    }
+    return report;
   }
 
   /** Imports other tools' transcripts as sessions; re-importing a file adds only what is new. */

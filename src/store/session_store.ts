@@ -338,6 +338,44 @@ export class SessionStore {
     }
   }
 
+  /** The session's artifacts that are regular files (links and hidden staging files are left out), sorted. */
+  artifactFiles(id: string): string[] {
+    const artifacts = join(this.#existingDir(id), "artifacts");
+    if (!lstatSync(artifacts, { throwIfNoEntry: false })?.isDirectory()) return [];
+    return readdirSync(artifacts, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.startsWith("."))
+      .map((entry) => join(artifacts, entry.name))
+      .sort();
+  }
+
+  /**
+   * Rewrites some of the session's files under its exclusive lock, each
+   * atomically: `transform` gets each file's text and returns the new text,
+   * or undefined to leave it. Only the session's own logs and artifacts.
+   * Returns the files rewritten.
+   */
+  async rewriteFiles(
+    id: string,
+    files: readonly string[],
+    transform: (text: string, file: string) => string | undefined,
+  ): Promise<string[]> {
+    const dir = this.#existingDir(id);
+    return await this.#exclusive(dir, id, () => {
+      const own = new Set([...this.#logNames(dir).map((name) => join(dir, name)), ...this.artifactFiles(id)]);
+      const rewritten: string[] = [];
+      for (const file of files) {
+        if (!own.has(file)) throw new InvalidInputError("file", file, `a log or artifact of session ${id}`);
+        const text = readFileSync(file, "utf8");
+        const next = transform(text, file);
+        if (next === undefined || next === text) continue;
+        writeAtomically(file, next);
+        this.#tails.delete(file);
+        rewritten.push(file);
+      }
+      return rewritten;
+    });
+  }
+
   /** Marks the session ended (`ended:` in the current log's frontmatter). Ending twice keeps the first time. */
   async end(id: string): Promise<WriteReceipt & { alreadyEnded: boolean }> {
     const dir = this.#existingDir(id);
@@ -410,7 +448,7 @@ export class SessionStore {
       }
       for (const name of names) {
         try {
-          const stat = statSync(join(dir, name));
+          const stat = lstatSync(join(dir, name)); // a planted link is never read into the index
           if (stat.isFile()) logs.push({ id, file: join(dir, name), size: stat.size, mtimeMs: stat.mtimeMs });
         } catch {
           // removed meanwhile
