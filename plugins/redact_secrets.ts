@@ -55,7 +55,7 @@ function acceptAssigned(value: string, key: string): boolean {
 }
 
 const RULES: Rule[] = [
-  { kind: "gcp-service-account", pattern: /("private_key_id"\s*:\s*")([0-9a-f]{40})(")/g, group: 2 },
+  { kind: "gcp-service-account", pattern: /(\\?"private_key_id\\?"\s*:\s*\\?")([0-9a-f]{40})(\\?")/g, group: 2 },
   {
     kind: "aws-access-key",
     pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b/g,
@@ -90,7 +90,7 @@ const RULES: Rule[] = [
   { kind: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   {
     kind: "authorization",
-    pattern: /(\bAuthorization["']?\s*[:=]\s*["']?(?:Basic|Token|Digest)\s+)([A-Za-z0-9._~+/=:-]{8,})/gi,
+    pattern: /(\bAuthorization\\?["']?\s*[:=]\s*\\?["']?(?:Basic|Token|Digest)\s+)([A-Za-z0-9._~+/=:-]{8,})/gi,
     group: 2,
   },
   { kind: "bearer-token", pattern: /(\bBearer\s+)([A-Za-z0-9._~+/-]{16,}=*)/g, group: 2, accept: hasDigitAndLetter },
@@ -104,15 +104,34 @@ const RULES: Rule[] = [
     // `.env` lines and assignments: DB_PASSWORD=…, "client_secret": "…", --password=…, token: `…`.
     // A value must start right after the quote, so ``password=`-style`` prose stays as it is.
     kind: "password",
-    pattern: new RegExp(`(\\b([\\w.-]*?(?:${SECRET_KEY}))["']?\\s*[=:]\\s*)(["'\`]?)([^\\s"'\`,;]{4,})\\3`, "gi"),
+    // Quotes may come JSON-escaped (\" inside a JSON string), so a backslash before a quote is not part of a value.
+    pattern: new RegExp(
+      `(\\b([\\w.-]*?(?:${SECRET_KEY}))\\\\?["']?\\s*[=:]\\s*\\\\?)(["'\`]?)((?:[^\\s"'\`,;\\\\]|\\\\(?!["']))+)\\\\?\\3`,
+      "gi",
+    ),
     group: 4,
   },
 ];
 
+/**
+ * A secret starts where a word does — or right after an escape (`\n`, `\t`,
+ * `\r`) in JSON-encoded text, where `\b` sees no boundary (`\nghp_…`).
+ */
+const START = String.raw`(?<=^|[^A-Za-z0-9_]|\\[nrt])`;
+for (const rule of RULES) {
+  const source = rule.pattern.source.replace(/^(\(?)\\b/, `$1${START}`);
+  if (source !== rule.pattern.source) rule.pattern = new RegExp(source, rule.pattern.flags);
+}
+
 /** Where a private key's BEGIN line is (PEM, OpenSSH, PGP), with what its END line must say. */
 const KEY_BEGIN = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----/g;
-/** Key material after a BEGIN line that has no END: header lines, then base64 lines (newlines real or escaped). */
-const KEY_BODY = /(?:(?:\r?\n|\\r\\n|\\n)(?:[A-Za-z-]+: [^\r\n\\]*|[A-Za-z0-9+/=]+))+/y;
+/**
+ * Key material after a BEGIN line that has no END: header lines, then base64
+ * lines — split by newlines (real or escaped) or, in text that lost its line
+ * breaks (a title), by spaces. It may take a few words after the key with it:
+ * too much redacted is the safe side.
+ */
+const KEY_BODY = /(?:(?:\r?\n|\\r\\n|\\n|[ \t]+)(?:[A-Za-z-]+: [^\r\n\\]*|[A-Za-z0-9+/=]+))+/y;
 
 /** Replaces private keys (with or without their END line) with `[redacted:private-key]`. Linear in the text. */
 function redactPrivateKeys(text: string): string {

@@ -174,3 +174,15 @@ test("redaction is linear: 10 MB of adversarial text is scanned in seconds, not 
     assert.ok(Date.now() - started < 20_000, `${input.slice(0, 20)}… took ${Date.now() - started} ms`);
   }
 });
+
+test("secrets inside JSON-encoded text (escaped newlines and quotes) are redacted too", () => {
+  for (const separator of ["\n", "\t", " "]) {
+    const encoded = JSON.stringify({ output: SECRET_SAMPLES.map((s) => s.text).join(separator) });
+    const redacted = redactText(encoded);
+    for (const { kind, secret } of SECRET_SAMPLES) assert.ok(!redacted.includes(secret), `${kind} left in JSON`);
+  }
+  for (const text of MORE_NEAR_MISSES) {
+    const encoded = JSON.stringify({ t: `\n${text}` });
+    assert.equal(redactText(encoded), encoded);
+  }
+});

@@ -4,6 +4,7 @@
  * @module
  */
 import { Command } from "commander";
+import { SECRET_RULES } from "../../plugins/builtin.ts";
 import { registerCompletions } from "./commands/completions.ts";
 import { registerPluginList } from "./commands/plugin_list.ts";
 import { registerPluginTrust } from "./commands/plugin_trust.ts";
@@ -52,7 +53,8 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
       writeOut: write.out,
       writeErr: write.err,
       // One shape for every error line: "cru: …".
-      outputError: (text, print) => print(text.replace(/^error: /, "cru: ")),
+      // Commander quotes what it did not understand, which may be a secret typed in the wrong place.
+      outputError: (text, print) => print(SECRET_RULES.redact(text.replace(/^error: /, "cru: "))),
     });
     command.commands.forEach(configure);
   };

@@ -35,7 +35,7 @@ const sample = (kind: string, secret: string, around: (s: string) => string): Se
 });
 
 const ghp = `ghp_${chars(36, ALNUM, 1)}`;
-const pemBody = chars(64, B64, 30);
+const pemBody = (seed: number) => chars(64, B64, seed);
 
 /** Every kind of secret the plugin covers. */
 export const SECRET_SAMPLES: SecretSample[] = [
@@ -57,7 +57,7 @@ export const SECRET_SAMPLES: SecretSample[] = [
   ),
   sample(
     "private-key",
-    pemBody,
+    pemBody(41),
     (s) =>
       `{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\n${s}\\n-----END PRIVATE KEY-----\\n"}`,
   ),
@@ -82,18 +82,22 @@ export const SECRET_SAMPLES: SecretSample[] = [
     `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.${chars(43, URLSAFE, 29)}`,
     (s) => `cookie=${s};`,
   ),
-  sample("private-key", pemBody, (s) => `-----BEGIN RSA PRIVATE KEY-----\n${s}\n-----END RSA PRIVATE KEY-----`),
+  sample("private-key", pemBody(44), (s) => `-----BEGIN RSA PRIVATE KEY-----\n${s}\n-----END RSA PRIVATE KEY-----`),
   sample(
     "private-key",
-    pemBody,
+    pemBody(42),
     (s) => `-----BEGIN OPENSSH PRIVATE KEY-----\n${s}\n${s.slice(0, 20)}==\n-----END OPENSSH PRIVATE KEY-----`,
   ),
   sample(
     "private-key",
-    pemBody,
+    pemBody(43),
     (s) => `-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGF${s}\n=ab12\n-----END PGP PRIVATE KEY BLOCK-----`,
   ),
-  sample("private-key", pemBody, (s) => `here is the key:\n-----BEGIN EC PRIVATE KEY-----\n${s}\n${s.slice(5, 40)}\n`),
+  sample(
+    "private-key",
+    pemBody(45),
+    (s) => `here is the key:\n-----BEGIN EC PRIVATE KEY-----\n${s}\n${s.slice(5, 40)}\n`,
+  ),
   sample("url-password", `p${chars(12, ALNUM, 31)}`, (s) => `DATABASE_URL=postgres://admin:${s}@db.internal:5432/app`),
   sample("url-password", `x${chars(10, ALNUM, 32)}`, (s) => `git clone https://deploy:${s}@git.example.com/repo.git`),
   sample("password", `Tr0ub4dor&3x${chars(4, ALNUM, 33)}`, (s) => `DB_PASSWORD=${s}`),
