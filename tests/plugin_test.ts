@@ -127,7 +127,7 @@ test("cru plugin list --json lists built-in and user plugins with their hooks, a
     ], dir);
     const byName = Object.fromEntries(plugins.map((p) => [p.name, p]));
     assert.equal(byName["redact-secrets"].source, "builtin");
-    assert.deepEqual(byName["redact-secrets"].hooks, ["event:before-append"]);
+    assert.deepEqual(byName["redact-secrets"].hooks, ["session:before-start", "event:before-append"]);
     assert.equal(byName["git-context"].enabled, false);
     assert.deepEqual(byName["git-context"].hooks, []);
     assert.equal(byName.shout.source, join(dir, "plugins", "shout.ts"));
