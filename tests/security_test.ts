@@ -566,3 +566,45 @@ test(
       assert.equal(hits.length, 0, "the index forgot the secret too");
     }),
 );
+
+test(
+  "a plugin that loops synchronously cannot hang the command: a watchdog names it and ends the process",
+  SLOW,
+  () =>
+    withTempDir(async (tmp) => {
+      const dir = join(tmp, ".crucible");
+      mkdirSync(join(dir, "plugins"), { recursive: true });
+      writeFileSync(join(dir, "config.yaml"), "hooks:\n  timeout_ms: 500\n");
+      const trust = { env: { CRU_TRUST_PLUGINS: "1" } };
+      const { id } = await json<{ id: string }>(["session", "new", "--dir", dir], tmp, trust);
+      // A loop that ends after 1.2 s: past the bound, so reported and skipped afterwards, but not killed.
+      writeFileSync(
+        join(dir, "plugins", "slow.js"),
+        `export default { name: "slow", setup(ctx) { ctx.hook("event:before-append", (e) => {
+        const until = Date.now() + 1200; while (Date.now() < until) {} return e; }); } };`,
+      );
+      const slow = await run(["session", "append", id, "--role", "user", "slow but written", "--dir", dir], tmp, trust);
+      assert.equal(slow.code, 0, slow.stderr);
+      assert.match(slow.stderr, /plugin slow timed out in event:before-append: blocked the process for \d+ ms/);
+      rmSync(join(dir, "plugins", "slow.js"));
+      // A loop that never ends: the watchdog ends the command within twice the bound plus a second.
+      writeFileSync(
+        join(dir, "plugins", "spin.js"),
+        `export default { name: "spin", setup(ctx) { ctx.hook("event:before-append", () => { for (;;) {} }); } };`,
+      );
+      const started = Date.now();
+      const spun = await run(["session", "append", id, "--role", "user", "never written", "--dir", dir], tmp, {
+        ...trust,
+        timeoutMs: 60_000,
+      });
+      const took = Date.now() - started;
+      assert.notEqual(spun.code, 0);
+      assert.equal(spun.signal === "SIGKILL" && took >= 59_000, false, "the test's own kill, not cru's watchdog");
+      assert.match(spun.stderr, /cru: plugin spin in event:before-append blocked the process for over 2000 ms/);
+      assert.ok(took < 30_000, `took ${took} ms`);
+      rmSync(join(dir, "plugins", "spin.js"));
+      const shown = await json<{ events: { content: string }[] }>(["session", "show", id, "--dir", dir], tmp);
+      assert.deepEqual(shown.events.map((e) => e.content), ["slow but written"]);
+      figures(`synchronous loops: 2 tried, 2 bounded (one reported and skipped, one stopped after ${took} ms)`);
+    }),
+);

@@ -38,6 +38,7 @@ export function openStore(options: CommonOptions): Crucible {
     db: options.db,
     plugins: BUILTIN_PLUGINS,
     trustPlugins: options.trustPlugins || undefined,
+    stallGuard: true,
     onWarning: (message) => void writeStderr(`cru: ${message}\n`),
   });
 }

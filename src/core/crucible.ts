@@ -58,6 +58,12 @@ export interface OpenOptions {
   hookTimeoutMs?: number;
   /** Where warnings go (plugin failures, vetoes); default: stderr. */
   onWarning?: (message: string) => void;
+  /**
+   * End the process when a user plugin's code blocks it (a synchronous loop)
+   * past twice the hook bound plus a second (default false: the CLI turns it on;
+   * a library must not end its host program).
+   */
+  stallGuard?: boolean;
 }
 
 /** One search hit, best first. */
@@ -165,6 +171,7 @@ export class Crucible {
       configDir: options.configDir ?? userConfigDir(),
       trustPlugins: options.trustPlugins ?? env("CRU_TRUST_PLUGINS") === "1",
       hookTimeoutMs: options.hookTimeoutMs,
+      stallGuard: options.stallGuard,
       warn,
     });
     return new Crucible(root, { store, index, plugins, cwd: options.cwd ?? cwd(), warn });

@@ -10,6 +10,7 @@ import type { PluginDefinition } from "../plugin/plugin_definition.ts";
 import { loadPlugins, type PluginInfo, type PluginServices } from "../plugin/plugin_host.ts";
 import { readStoreConfig } from "../store/store_config.ts";
 import { TrustRecords } from "../store/trust_records.ts";
+import { type StallGuard, startStallGuard } from "../runtime/stall_guard.ts";
 
 /** Options of {@linkcode PluginRuntime}. */
 export interface PluginRuntimeOptions {
@@ -26,6 +27,8 @@ export interface PluginRuntimeOptions {
   hookTimeoutMs?: number;
   /** Where warnings go. */
   warn: (message: string) => void;
+  /** End the process when a user plugin blocks it past its bound (the CLI; never a library's host). */
+  stallGuard?: boolean;
 }
 
 /** Plugins and their hooks for one store. */
@@ -60,24 +63,30 @@ export class PluginRuntime {
       const config = readStoreConfig(root, { configDir, ...(trustPlugins ? { trusted: true } : {}) });
       for (const refusal of config.refused) this.#options.warn(refusal);
       let records: TrustRecords | undefined;
+      let guard: StallGuard | undefined;
+      let userCode = false;
       const hooks = new HookRunner({
+        // The watchdog thread starts only once code other than cru's own is loaded.
+        stallGuard: this.#options.stallGuard ? () => (userCode ? (guard ??= startStallGuard()) : undefined) : undefined,
         timeoutMs: this.#options.hookTimeoutMs ?? config.hookTimeoutMs ?? 5_000,
         onFailure: (failure) => this.#options.warn(describeFailure(failure)),
       });
       this.#hooks = hooks;
       this.#settingUp = true;
       try {
-        return await loadPlugins({
+        const infos = await loadPlugins({
           builtins: this.#options.builtins,
           userDir: this.#options.userPlugins ? join(root, "plugins") : undefined,
           ownDir: this.#options.userPlugins ? join(configDir, "plugins") : undefined,
           trust: () => (records ??= TrustRecords.read(configDir)),
           trustAll: trustPlugins,
+          onUserCode: () => void (userCode = true),
           settings: config.plugins,
           hooks,
           services: services(),
           timeoutMs: this.#options.hookTimeoutMs ?? config.hookTimeoutMs ?? 5_000,
         });
+        return infos;
       } finally {
         this.#settingUp = false;
       }

@@ -12,6 +12,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { HOOK_KINDS, type HookMap, type HookName } from "./hook_map.ts";
+import type { StallGuard } from "../runtime/stall_guard.ts";
 
 /** A hook handler's failure: who, where, what. */
 export interface HookFailure {
@@ -36,6 +37,12 @@ export interface HookRunnerOptions {
   timeoutMs?: number;
   /** Told about each failure (the CLI prints them on stderr). */
   onFailure?: (failure: HookFailure) => void;
+  /**
+   * A watchdog that ends the process when plugin code blocks it (a synchronous
+   * loop) for twice the bound plus a second: the CLI's answer to what a
+   * timeout cannot stop. Programs using the library leave it out.
+   */
+  stallGuard?: () => StallGuard | undefined;
 }
 
 interface Registration {
@@ -86,10 +93,27 @@ export class HookRunner {
   readonly #onFailure: (failure: HookFailure) => void;
   /** Plugins that timed out once: their handlers no longer run in this process. */
   readonly #stalled = new Set<string>();
+  readonly #stallGuard: (() => StallGuard | undefined) | undefined;
 
   constructor(options: HookRunnerOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 5_000;
     this.#onFailure = options.onFailure ?? (() => {});
+    this.#stallGuard = options.stallGuard;
+  }
+
+  /**
+   * Runs plugin code (`what` names it) under the stall watchdog, when there is
+   * one: if it blocks the process past twice the bound plus a second, the
+   * process is ended with a line saying who blocked it.
+   */
+  async guarded<T>(what: string, work: () => Promise<T>, boundMs = this.#timeoutMs * 2 + 1_000): Promise<T> {
+    const guard = this.#stallGuard?.();
+    guard?.arm(boundMs, what);
+    try {
+      return await work();
+    } finally {
+      guard?.disarm();
+    }
   }
 
   /** Registers `handler` for `hook` on behalf of `plugin`; returns a function that unregisters it. */
@@ -191,7 +215,10 @@ export class HookRunner {
         registration.plugin,
         () => Promise.resolve().then(() => registration.handler(...(args as never[]))),
       );
-      const result = await Promise.race([call.then((value) => ({ value })), timeout]);
+      const result = await this.guarded(
+        `plugin ${registration.plugin} in ${hook}`,
+        () => Promise.race([call.then((value) => ({ value })), timeout]),
+      );
       if (result === "timeout") {
         call.catch(() => {}); // it may still fail later; nobody is listening any more
         this.#stalled.add(registration.plugin);

@@ -66,6 +66,8 @@ export interface LoadPluginsOptions {
   trust?: () => { stateOf(path: string, bytes: Uint8Array): TrustState };
   /** Trust every store plugin (`--trust-plugins`, `CRU_TRUST_PLUGINS=1`: a CI job that owns its repository). */
   trustAll?: boolean;
+  /** Told just before the first user plugin file is imported (its code may run from then on). */
+  onUserCode?: () => void;
   settings: Record<string, { enabled: boolean; options: Record<string, unknown> }>;
   hooks: HookRunner;
   services: PluginServices;
@@ -94,7 +96,13 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<PluginIn
       continue;
     }
     try {
-      const module = await import(pathToFileURL(file).href);
+      options.onUserCode?.();
+      // Loading may take a while (a big module, a loaded machine): only a real stall ends the command.
+      const module = await options.hooks.guarded(
+        `plugin file ${file} (loading)`,
+        () => import(pathToFileURL(file).href),
+        Math.max(30_000, options.timeoutMs * 2 + 1_000),
+      );
       assertPluginDefinition(module.default, file);
       found.push({ definition: module.default, source: file, trust });
     } catch (error) {
@@ -150,7 +158,10 @@ async function setUp(definition: PluginDefinition, options: LoadPluginsOptions):
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const outcome = await Promise.race([
-      asPlugin(definition.name, () => Promise.resolve().then(() => definition.setup(ctx))).then(() => "done" as const),
+      options.hooks.guarded(
+        `plugin ${definition.name} in setup`,
+        () => asPlugin(definition.name, () => Promise.resolve().then(() => definition.setup(ctx))),
+      ).then(() => "done" as const),
       new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), options.timeoutMs))),
     ]);
     if (outcome === "timeout") throw new Error(`setup did not finish within ${options.timeoutMs} ms`);
