@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { PluginDefinition } from "../mod.ts";
+import type { PluginDefinition } from "../types.ts";
 
 const plugin: PluginDefinition = {
   name: "git-context",

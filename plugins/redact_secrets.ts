@@ -14,7 +14,7 @@
  *
  * @module
  */
-import type { NewEvent, PluginDefinition, SessionDraft } from "../mod.ts";
+import type { NewEvent, PluginDefinition, SessionDraft } from "../types.ts";
 
 interface Rule {
   kind: string;

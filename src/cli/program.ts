@@ -4,7 +4,7 @@
  * @module
  */
 import { Command } from "commander";
-import { SECRET_RULES } from "../../plugins/builtin.ts";
+import { SECRET_RULES } from "../core/secret_rules.ts";
 import { registerCompletions } from "./commands/completions.ts";
 import { registerPluginList } from "./commands/plugin_list.ts";
 import { registerPluginTrust } from "./commands/plugin_trust.ts";

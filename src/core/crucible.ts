@@ -5,81 +5,34 @@
  * @module
  */
 import { readFileSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, sep } from "node:path";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
 import { EventVetoedError, InvalidInputError, SessionNotFoundError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
-import { SessionStore, type StoredEvent, type WriteReceipt } from "../store/session_store.ts";
-import { findStoreDir } from "../store/store_location.ts";
-import { cwd, env, home, userConfigDir } from "../runtime/process.ts";
+import type { StoredEvent } from "../model/event.ts";
+import type { WriteReceipt } from "../model/write_receipt.ts";
+import type { SessionStore } from "../store/session_store.ts";
 import type { SearchHit, SessionSummary } from "../model/search_result.ts";
-import type { IndexProgress } from "./index_client.ts";
-import { IndexLink } from "./index_link.ts";
+import type { IndexProgress } from "../index_service/index_client.ts";
+import type { IndexPort } from "../index_service/index_port.ts";
 import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSessions } from "./cleanup.ts";
 import { type AuditReport, auditSessions, type SecretRules } from "./audit_sessions.ts";
 import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
-import { indexConnection } from "./index_settings.ts";
+import type { IndexFilters } from "../index/search_index_api.ts";
 import { SessionHandle } from "./session_handle.ts";
-import { PluginRuntime } from "./plugin_runtime.ts";
-import type { HookSession, SessionDraft } from "../hooks/hook_map.ts";
+import type { PluginRuntime } from "./plugin_runtime.ts";
+import type { HookSession, ReindexSummary, SessionDraft } from "../hooks/hook_map.ts";
 import type { HookRunner, HookVeto } from "../hooks/hook_runner.ts";
-import type { PluginDefinition } from "../plugin/plugin_definition.ts";
 import type { PluginInfo, PluginServices } from "../plugin/plugin_host.ts";
-
-/** Options of {@linkcode Crucible.open}. */
-export interface OpenOptions {
-  /** The `.crucible` folder; by default `CRU_DIR`, the nearest `.crucible/`, or `~/.crucible`. */
-  dir?: string;
-  /** Where the search for the nearest `.crucible/` starts (default: the current folder). */
-  cwd?: string;
-  /** How long to wait for a session's lock (default 10 s). */
-  lockTimeoutMs?: number;
-  /** The clock (tests pass their own). */
-  now?: () => Date;
-  /** A SurrealDB server for the index (`ws://…`, `http://…`) instead of the embedded one. */
-  db?: string;
-  /** How long to wait for the index owner to start (default 60 s). */
-  indexStartTimeoutMs?: number;
-  /** First-party plugins to run (`open()` from mod.ts and the binary pass the bundled ones). */
-  plugins?: readonly PluginDefinition[];
-  /**
-   * Load user plugins (default true): the user's own from `~/.config/cru/plugins/`,
-   * and the store's `.crucible/plugins/` once trusted (`cru plugin trust`).
-   */
-  userPlugins?: boolean;
-  /**
-   * Trust the store's plugins and config.yaml without trust records (default:
-   * `CRU_TRUST_PLUGINS=1`): for a CI job that owns its repository.
-   */
-  trustPlugins?: boolean;
-  /** The user's cru config folder: trust records and own plugins (default `$XDG_CONFIG_HOME/cru` or `~/.config/cru`). */
-  configDir?: string;
-  /** Bound on each hook handler, ms (default: config.yaml's `hooks.timeout_ms`, else 5 000). */
-  hookTimeoutMs?: number;
-  /** Where warnings go (plugin failures, vetoes); default: stderr. */
-  onWarning?: (message: string) => void;
-  /**
-   * End the process when a user plugin's code blocks it (a synchronous loop)
-   * past twice the hook bound plus a second (default false: the CLI turns it on;
-   * a library must not end its host program).
-   */
-  stallGuard?: boolean;
-}
-
-/** One search hit, best first. */
-export type { SearchHit } from "../model/search_result.ts";
 
 /** Where an append landed, and which events plugins vetoed. */
 export interface AppendReceipt extends WriteReceipt {
   vetoed: HookVeto[];
 }
 
-/** What a reindex did. */
-export interface ReindexReport {
-  sessions: number;
-  events: number;
-  files: number;
-  seconds: number;
+/** What a reindex did (what `index:after-reindex` hooks see), with what could not be read. */
+export interface ReindexReport extends ReindexSummary {
   warnings: ParseWarning[];
 }
 
@@ -99,13 +52,8 @@ export interface SessionView {
 /** One row of `list`. */
 export type SessionListing = SessionSummary;
 
-/** Filters of `list` (and later `search`); times are ms since the epoch. */
-export interface SessionFilters {
-  type?: string;
-  since?: number;
-  until?: number;
-  limit?: number;
-}
+/** Filters of `list` and `search`; they combine. Times are ms since the epoch. */
+export type SessionFilters = IndexFilters;
 
 /** Options of {@linkcode Crucible.newSession}. */
 export interface NewSessionOptions {
@@ -115,13 +63,24 @@ export interface NewSessionOptions {
   extra?: Record<string, unknown>;
 }
 
+/** What a {@linkcode Crucible} is made of (built by {@linkcode openCrucible}). */
+export interface CrucibleParts {
+  store: SessionStore;
+  index: IndexPort;
+  plugins: PluginRuntime;
+  /** The folder plugins see as theirs (`ctx.cwd`). */
+  cwd: string;
+  warn: (message: string) => void;
+}
+
 /**
- * A cru store: create sessions, append events, read and list them.
+ * A cru store: create sessions, append events, read and list them. Open one
+ * with {@linkcode openCrucible} (`open` in mod.ts).
  *
  * @example
  * ```ts ignore
- * import { Crucible } from "./crucible.ts";
- * const cru = Crucible.open({ dir: "/tmp/example/.crucible" });
+ * import { openCrucible } from "./open_crucible.ts";
+ * const cru = openCrucible({ dir: "/tmp/example/.crucible" });
  * const { id } = await cru.newSession({ type: "chat", title: "Example" });
  * await cru.append(id, { role: "user", content: "Hello" });
  * console.log((await cru.show(id)).events);
@@ -130,51 +89,20 @@ export interface NewSessionOptions {
 export class Crucible {
   readonly root: string;
   readonly #store: SessionStore;
-  readonly #index: IndexLink;
+  readonly #index: IndexPort;
   readonly #plugins: PluginRuntime;
   readonly #cwd: string;
   readonly #warn: (message: string) => void;
   readonly #sessions = new Map<string, HookSession>();
 
-  private constructor(
-    root: string,
-    parts: {
-      store: SessionStore;
-      index: IndexLink;
-      plugins: PluginRuntime;
-      cwd: string;
-      warn: (message: string) => void;
-    },
-  ) {
+  /** Wires the parts together; stores are opened with {@linkcode openCrucible}, which builds them. */
+  constructor(root: string, parts: CrucibleParts) {
     this.root = root;
     this.#store = parts.store;
     this.#index = parts.index;
     this.#plugins = parts.plugins;
     this.#cwd = parts.cwd;
     this.#warn = parts.warn;
-  }
-
-  /** Opens the store (it is created on first write). */
-  static open(options: OpenOptions = {}): Crucible {
-    const root = findStoreDir({ dir: options.dir, envDir: env("CRU_DIR"), cwd: options.cwd ?? cwd(), home: home() });
-    const warn = options.onWarning ?? ((message: string) => console.error(`cru: ${message}`));
-    const store = new SessionStore({ root, lockTimeoutMs: options.lockTimeoutMs, now: options.now, onWarning: warn });
-    const index = new IndexLink({
-      root,
-      connection: indexConnection(root, options.db),
-      startTimeoutMs: options.indexStartTimeoutMs,
-    });
-    const plugins = new PluginRuntime({
-      root,
-      builtins: options.plugins ?? [],
-      userPlugins: options.userPlugins ?? true,
-      configDir: options.configDir ?? userConfigDir(),
-      trustPlugins: options.trustPlugins ?? env("CRU_TRUST_PLUGINS") === "1",
-      hookTimeoutMs: options.hookTimeoutMs,
-      stallGuard: options.stallGuard,
-      warn,
-    });
-    return new Crucible(root, { store, index, plugins, cwd: options.cwd ?? cwd(), warn });
   }
 
   /**
@@ -277,7 +205,7 @@ export class Crucible {
       this.#warn(`plugin ${veto.plugin} vetoed an event for ${id} (${veto.hook}); it was not written`);
     }
     const written = await this.#store.append(id, accepted);
-    this.#index.notify(written.id, written.file);
+    await this.#changed(written.file);
     for (const event of written.events) {
       await hooks.parallel("event:after-append", { ...event, file: written.file }, session);
     }
@@ -328,7 +256,7 @@ export class Crucible {
     // The summary is text entering the session: plugins that change or veto events (redaction) see it as a note.
     summary = await this.#screened(hooks, id, summary);
     const receipt = await this.#store.compact(id, summary);
-    this.#index.notify(id, receipt.file);
+    await this.#changed(receipt.file);
     await hooks.parallel("session:compact", this.#hookSession(id), { file: receipt.file, summary });
     return receipt;
   }
@@ -345,7 +273,7 @@ export class Crucible {
     const screened = text === undefined ? undefined : await this.#screened(hooks, id, text);
     const content = screened === undefined || screened === text ? undefined : new TextEncoder().encode(screened);
     const receipt = await this.#store.attach(id, file, options.name, content);
-    this.#index.notify(id, receipt.file);
+    await this.#changed(receipt.file);
     return receipt;
   }
 
@@ -353,7 +281,7 @@ export class Crucible {
   async end(id: string): Promise<WriteReceipt & { alreadyEnded: boolean }> {
     const hooks = await this.#hooks();
     const receipt = await this.#store.end(id);
-    this.#index.notify(id, receipt.file);
+    await this.#changed(receipt.file);
     if (!receipt.alreadyEnded) await hooks.parallel("session:end", this.#hookSession(id));
     return receipt;
   }
@@ -380,17 +308,19 @@ export class Crucible {
   }
 
   /**
-   * Full-text search over event content, tool names and titles, ranked best
-   * first. Every event acknowledged before the call is seen.
+   * Full-text search over event content, tool names and arguments, titles and
+   * tags, ranked best first (BM25). Every event acknowledged before the call
+   * is seen. `total` counts every match, not only the hits returned.
    */
   async search(
     query: string,
     filters: SessionFilters = {},
     onProgress?: IndexProgress,
-  ): Promise<{ hits: SearchHit[]; warnings: ParseWarning[] }> {
+  ): Promise<{ hits: SearchHit[]; total: number; warnings: ParseWarning[] }> {
     if (query.trim() === "") throw new InvalidInputError("query", query, "one or more words");
-    const answer = await this.#index.request<SearchHit[]>("search", { query, filters }, onProgress);
-    return { hits: answer.result, warnings: answer.warnings };
+    const answer = await this.#index.request("search", { query, filters }, onProgress);
+    const hits = answer.result.hits.map((hit) => ({ ...hit, file: this.#absolute(hit.file) }));
+    return { hits, total: answer.result.total, warnings: answer.warnings };
   }
 
   /** Sessions matching the filters, newest activity first, from the index. */
@@ -398,21 +328,27 @@ export class Crucible {
     filters: SessionFilters = {},
     onProgress?: IndexProgress,
   ): Promise<{ sessions: SessionListing[]; warnings: ParseWarning[] }> {
-    const answer = await this.#index.request<SessionListing[]>("list", { filters }, onProgress);
+    const answer = await this.#index.request("list", { filters }, onProgress);
     return { sessions: answer.result, warnings: answer.warnings };
   }
 
   /** Rebuilds the index from the markdown alone. */
   async reindex(onProgress?: IndexProgress): Promise<ReindexReport> {
-    const answer = await this.#index.request<{ files: number; events: number; seconds: number }>(
-      "reindex",
-      {},
-      onProgress,
-    );
+    const answer = await this.#index.request("reindex", {}, onProgress);
     const { files, events, seconds } = answer.result;
     const summary = { sessions: this.#store.ids().length, events, files, seconds };
     await (await this.#hooks()).parallel("index:after-reindex", summary);
     return { ...summary, warnings: answer.warnings };
+  }
+
+  /** Tells a running index owner which logs changed, before the write that changed them returns. */
+  async #changed(...files: string[]): Promise<void> {
+    await this.#index.notify(files.map((file) => relative(this.root, file).split(sep).join("/")));
+  }
+
+  /** A store-relative path made absolute. */
+  #absolute(file: string): string {
+    return isAbsolute(file) ? file : join(this.root, file);
   }
 
   /** Removes or archives sessions whose last activity is older than `options.olderThanMs`. */
@@ -438,7 +374,7 @@ export class Crucible {
     for (const id of options.ids ?? []) this.#store.logFiles(id); // each must exist
     const report = await auditSessions(this.#store, { rules, ids: options.ids, fix: options.fix });
     for (const session of report.sessions) {
-      if (session.fixed) { for (const { file } of session.files) this.#index.notify(session.id, file); }
+      if (session.fixed) await this.#changed(...session.files.map((f) => f.file).filter((f) => f.endsWith(".md")));
     }
     return report;
   }
@@ -457,15 +393,10 @@ export class Crucible {
     const report = await importSources(this.#store, paths, { ...options, transform });
     for (const session of report.sessions) {
       if (session.events > 0) {
-        for (const file of this.#store.logFiles(session.id)) this.#index.notify(session.id, file);
+        await this.#changed(...this.#store.logFiles(session.id));
       }
     }
     return report;
-  }
-
-  /** Waits (at most `ms`) until the index owner has taken the events appended so far. */
-  async flushIndex(ms = 2_000): Promise<void> {
-    await this.#index.flush(ms);
   }
 }
 

@@ -144,3 +144,14 @@ test("a handler that blocks the process with synchronous work is reported and sk
   assert.equal(failures.length, 1);
   assert.match(failures[0].message, /^blocked the process for \d+ ms \(bound 50 ms\); its hooks are skipped/);
 });
+
+test("HookRunner refuses, at run time too, to run a hook as another kind than HOOK_KINDS gives it", async () => {
+  const hooks = new HookRunner();
+  hooks.register("veto", "event:before-append", () => null);
+  // Untyped callers (JavaScript plugins' hosts) get past the compiler; the runner still says no.
+  const untyped = hooks as unknown as { parallel(hook: string, ...args: unknown[]): Promise<void> };
+  await assert.rejects(untyped.parallel("event:before-append", EVENT, SESSION), {
+    name: "TypeError",
+    message: /event:before-append is a waterfall hook: it cannot be run as a parallel hook/,
+  });
+});

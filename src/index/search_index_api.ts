@@ -27,6 +27,12 @@ export interface IndexedEvent {
   args?: string;
 }
 
+/**
+ * The role of a continuation log's compaction summary: searchable like an
+ * event, but not one of the session's events (not counted, not its activity).
+ */
+export const SUMMARY_ROLE = "summary";
+
 /** Session-level facts the filters use; each optional (hand-written logs have none). */
 export interface LogFacts {
   model?: string;

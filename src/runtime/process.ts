@@ -7,7 +7,7 @@
 import nodeProcess from "node:process";
 import { homedir } from "node:os";
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 
 /** An environment variable, or undefined when unset or empty. */
 export function env(name: string): string | undefined {
@@ -18,6 +18,16 @@ export function env(name: string): string | undefined {
 /** The command-line arguments after the program (and script) name. */
 export function commandArgs(): string[] {
   return nodeProcess.argv.slice(2);
+}
+
+/** This process's id. */
+export function processId(): number {
+  return nodeProcess.pid;
+}
+
+/** The user id this process runs as, where the platform has one. */
+export function userId(): number | undefined {
+  return typeof nodeProcess.getuid === "function" ? nodeProcess.getuid() : undefined;
 }
 
 /** The current working directory. */
@@ -134,6 +144,21 @@ export function spawnDetached(command: string[], logPath: string): number | unde
     return child.pid;
   } finally {
     closeSync(log);
+  }
+}
+
+/** True while process `pid` exists (a zombie counts as gone: it can no longer listen). */
+export function isAlive(pid: number): boolean {
+  try {
+    nodeProcess.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true; // no /proc here: the signal test above is all we have
   }
 }
 

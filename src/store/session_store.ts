@@ -19,7 +19,8 @@ import { basename, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
 import { setFrontmatterScalar } from "../format/frontmatter.ts";
-import type { NewEvent, SessionEvent } from "../model/event.ts";
+import type { NewEvent, SessionEvent, StoredEvent } from "../model/event.ts";
+import type { WriteReceipt } from "../model/write_receipt.ts";
 import {
   FileNotFoundError,
   InvalidInputError,
@@ -27,7 +28,7 @@ import {
   SessionNotFoundError,
   SessionStateError,
 } from "../model/errors.ts";
-import type { Log, LogMeta, ParseWarning } from "../model/log.ts";
+import { type Log, type LogMeta, logTitle, type ParseWarning } from "../model/log.ts";
 import { assertSessionId, isSessionId, newSessionId, typeOfSessionId } from "../model/session_id.ts";
 import { defaultHeading, type SessionType } from "../model/session_type.ts";
 import { formatTimestamp, TIMESTAMP_PATTERN, timestampMs } from "../model/timestamp.ts";
@@ -62,18 +63,6 @@ export interface CreateSessionOptions {
   id?: string;
   /** A given start time (ISO-8601) instead of now, e.g. an imported session's. */
   started?: string;
-}
-
-/** Where a write landed: the session, the log file, and the turn time the events carry. */
-export interface WriteReceipt {
-  id: string;
-  file: string;
-  at: string;
-}
-
-/** An event as read back, with the log file it is in. */
-export interface StoredEvent extends SessionEvent {
-  file: string;
 }
 
 /** One log of a session, parsed. */
@@ -466,8 +455,9 @@ export class SessionStore {
     const dir = this.#existingDir(id);
     const names = this.#logNames(dir);
     const first = join(dir, names[0]);
-    const { meta, heading } = readLogHead(first, this.#fallback(id, first)).log;
-    const title = meta.title ?? (heading !== "" && heading !== defaultHeading(meta.type) ? heading : null);
+    const head = readLogHead(first, this.#fallback(id, first)).log;
+    const { meta } = head;
+    const title = logTitle(head);
     const last = join(dir, names.at(-1)!);
     const ended = names.length === 1 ? meta.ended : readLogHead(last, this.#fallback(id, last)).log.meta.ended;
     return { id, dir, type: meta.type, title, extra: meta.extra, ended: ended ?? null };
@@ -575,8 +565,7 @@ function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
     if (ms > newestMs) [newestMs, newest] = [ms, event.at];
   }
   if (newest === "") newest = formatTimestamp(new Date(Math.max(...logs.map((l) => l.mtimeMs))));
-  const title = first.meta.title ??
-    (first.heading !== "" && first.heading !== defaultHeading(first.meta.type) ? first.heading : null);
+  const title = logTitle(first);
   return {
     id,
     dir,

@@ -28,7 +28,6 @@ export function registerSessionAppend(session: Command, sink: OutputSink): void 
     const event = await eventFrom(text, options);
     const cru = openStore(options);
     const receipt = await cru.append(id, event);
-    await cru.flushIndex();
     sink.set({
       json: options.json,
       data: { id: receipt.id, file: receipt.file, at: receipt.at },

@@ -15,7 +15,6 @@ export function registerSessionAttach(session: Command, sink: OutputSink): void 
   ).action(async (id: string, file: string, options: CommonOptions & { name?: string }) => {
     const cru = openStore(options);
     const receipt = await cru.attach(id, resolve(cwd(), file), { name: options.name });
-    await cru.flushIndex();
     sink.set({ json: options.json, data: receipt, text: receipt.artifact });
   });
 }

@@ -1,6 +1,6 @@
 /** `cru session audit`: finds secrets already stored, by kind and session; `--fix` redacts them in place. */
 import type { Command } from "commander";
-import { SECRET_RULES } from "../../../plugins/builtin.ts";
+import { SECRET_RULES } from "../../core/secret_rules.ts";
 import type { AuditReport } from "../../core/audit_sessions.ts";
 import { type CommonOptions, openStore, withCommonOptions } from "../common_options.ts";
 import type { OutputSink } from "../output.ts";

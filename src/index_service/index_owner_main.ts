@@ -29,4 +29,4 @@ export async function indexOwnerMain(args: string[]): Promise<number> {
 }
 
 // The engine keeps the process alive once a full-text index exists: exit explicitly.
-if (import.meta.main) exit(await indexOwnerMain(commandArgs()));
+if (import.meta.main) indexOwnerMain(commandArgs()).then(exit);

@@ -1,38 +1,40 @@
 /**
  * Talking to a store's index owner: connect, or start it and wait for it;
- * then requests whose waits are bounded by inactivity, so a long reindex that
- * reports progress is never cut off and a silent owner never hangs a command.
+ * then typed requests whose waits are bounded by inactivity, so a long
+ * reindex that reports progress is never cut off and a silent owner never
+ * hangs a command. Runs in every process that asks the index (the CLI, the
+ * library, the MCP server).
  *
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import net from "node:net";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import type net from "node:net";
 import { fileURLToPath } from "node:url";
 import { CruError, WaitTimeoutError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
-import { execPath, isCompiledBinary, scriptCommand, spawnDetached } from "../runtime/process.ts";
-import {
-  connectSocket,
-  indexDir,
-  type IndexResponse,
-  ownerErrorPath,
-  ownerLogPath,
-  ownerSocketPath,
-} from "./index_protocol.ts";
+import { execPath, isAlive, isCompiledBinary, scriptCommand, spawnDetached } from "../runtime/process.ts";
+import { ownerErrorPath, ownerLogPath, ownerSocketPath, prepareIndexDir } from "./owner_paths.ts";
+import type { IndexMethod, IndexProgressReport, IndexResponse, ParamsOf, ResultOf } from "./protocol.ts";
 import type { IndexConnection } from "./index_settings.ts";
-
-/** The hidden command that runs an index owner. */
-export const OWNER_COMMAND = "__index-owner";
+import { connectSocket } from "./socket.ts";
+import { OWNER_COMMAND } from "./owner_command.ts";
 
 /** Options of {@linkcode IndexClient.connect}. */
 export interface IndexClientOptions {
   root: string;
   connection: IndexConnection;
-  /** How long to wait for an owner to start (default 60 s: opening after a crash replays the log). */
+  /**
+   * How long one owner may take to start listening (default 20 s: opening an
+   * index after a crash replays its log). An owner that dies before it listens
+   * is replaced at once, up to {@linkcode START_ATTEMPTS} times.
+   */
   startTimeoutMs?: number;
-  /** How long a request may go without any word from the owner (default 120 s). */
+  /** How long a request may go without any word from the owner (default 60 s). */
   silenceTimeoutMs?: number;
 }
+
+/** Owners started before giving up, when each dies before it listens. */
+export const START_ATTEMPTS = 3;
 
 /** A request's answer and the warnings that came with it. */
 export interface IndexAnswer<T> {
@@ -41,7 +43,7 @@ export interface IndexAnswer<T> {
 }
 
 /** Progress of a long request. */
-export type IndexProgress = (progress: { done: number; total: number; what: string }) => void;
+export type IndexProgress = (progress: IndexProgressReport) => void;
 
 /** The command that starts an owner for `root`: this binary, or the owner script with this runtime. */
 function ownerCommand(root: string, connection: IndexConnection): string[] {
@@ -78,42 +80,63 @@ export class IndexClient {
     return socket && new IndexClient(socket, options);
   }
 
-  /** Connects to the owner, starting one when none runs. Bounded by `startTimeoutMs`. */
+  /**
+   * Connects to the owner, starting one when none runs. An owner that exits
+   * before it listens is replaced; after {@linkcode START_ATTEMPTS} such
+   * failures this throws with the owner's own reason (disk full, a socket path
+   * taken by a folder…).
+   */
   static async connect(options: IndexClientOptions): Promise<IndexClient> {
     const socketPath = ownerSocketPath(options.root);
     const running = await connectSocket(socketPath);
     if (running) return new IndexClient(running, options);
-    mkdirSync(indexDir(options.root), { recursive: true });
-    const startedAt = Date.now();
-    spawnDetached(ownerCommand(options.root, options.connection), ownerLogPath(options.root));
-    const timeoutMs = options.startTimeoutMs ?? 60_000;
-    for (let pause = 20; Date.now() - startedAt < timeoutMs; pause = Math.min(pause * 2, 250)) {
-      await new Promise((resolve) => setTimeout(resolve, pause));
-      const socket = await connectSocket(socketPath);
-      if (socket) return new IndexClient(socket, options);
-      const failure = ownerFailure(options.root, startedAt);
-      if (failure) throw new CruError("index_unavailable", failure);
+    prepareIndexDir(options.root);
+    const timeoutMs = options.startTimeoutMs ?? 20_000;
+    let reason = "";
+    for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      const startedAt = Date.now();
+      const pid = spawnDetached(ownerCommand(options.root, options.connection), ownerLogPath(options.root));
+      for (let pause = 10; Date.now() - startedAt < timeoutMs; pause = Math.min(pause * 2, 200)) {
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        const socket = await connectSocket(socketPath);
+        if (socket) return new IndexClient(socket, options);
+        if (pid === undefined || !isAlive(pid)) {
+          // It gave way to another owner that is starting (then the socket appears soon), or it failed.
+          const another = await waitForSocket(socketPath, 1_000);
+          if (another) return new IndexClient(another, options);
+          reason = ownerFailure(options.root, startedAt) ?? "it exited before listening";
+          break;
+        }
+      }
+      if (reason === "") {
+        throw new WaitTimeoutError(
+          `the index owner of ${options.root} to start (its log: ${ownerLogPath(options.root)})`,
+          timeoutMs,
+        );
+      }
     }
-    throw new WaitTimeoutError(
-      `the index owner of ${options.root} to start (its log: ${ownerLogPath(options.root)})`,
-      timeoutMs,
+    throw new CruError(
+      "index_unavailable",
+      `the index owner failed to start ${START_ATTEMPTS} times: ${reason} (its log: ${ownerLogPath(options.root)})`,
     );
   }
 
   /** Sends a request and waits for its answer; progress lines keep the wait alive. */
-  request<T>(
-    method: string,
-    params: Record<string, unknown> = {},
+  request<M extends IndexMethod>(
+    method: M,
+    params: ParamsOf<M>,
     onProgress?: IndexProgress,
-  ): Promise<IndexAnswer<T>> {
+  ): Promise<IndexAnswer<ResultOf<M>>> {
     const id = this.#nextId++;
-    const silenceMs = this.#options.silenceTimeoutMs ?? 120_000;
+    const silenceMs = this.#options.silenceTimeoutMs ?? 60_000;
     const db = this.#options.connection.url?.replace(/\/\/[^/@]*@/, "//");
     return new Promise((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const fail = () => {
         this.#waiting.delete(id);
         if (this.#waiting.size === 0) this.#socket.unref();
+        // Going away tells the owner not to do work nobody waits for.
+        this.#socket.destroy();
         reject(
           new WaitTimeoutError(`the index owner to answer ${JSON.stringify(method)} (no word from it)`, silenceMs),
         );
@@ -130,9 +153,9 @@ export class IndexClient {
         this.#waiting.delete(id);
         if (this.#waiting.size === 0) this.#socket.unref();
         if (response.error) reject(new CruError(response.error.code, response.error.message));
-        else resolve({ result: response.result as T, warnings: response.warnings ?? [] });
+        else resolve({ result: response.result as ResultOf<M>, warnings: response.warnings ?? [] });
       });
-      this.#socket.write(`${JSON.stringify({ id, method, params: { ...params, db } })}\n`);
+      this.#socket.write(`${JSON.stringify({ id, method, params, ...(db === undefined ? {} : { db }) })}\n`);
     });
   }
 
@@ -147,15 +170,34 @@ export class IndexClient {
     for (let end = this.#buffer.indexOf("\n"); end >= 0; end = this.#buffer.indexOf("\n")) {
       const line = this.#buffer.slice(0, end);
       this.#buffer = this.#buffer.slice(end + 1);
-      const response = JSON.parse(line) as IndexResponse;
+      let response: IndexResponse;
+      try {
+        response = JSON.parse(line) as IndexResponse;
+      } catch {
+        continue; // not from an owner of ours
+      }
       this.#waiting.get(response.id)?.(response);
     }
   }
 }
 
+async function waitForSocket(path: string, ms: number): Promise<net.Socket | undefined> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const socket = await connectSocket(path);
+    if (socket) return socket;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
+}
+
 /** The reason an owner started after `since` gave for failing, if it left one. */
 function ownerFailure(root: string, since: number): string | undefined {
   const path = ownerErrorPath(root);
-  if (!existsSync(path) || statSync(path).mtimeMs < since - 1000) return undefined;
-  return readFileSync(path, "utf8").trim();
+  try {
+    if (!existsSync(path) || statSync(path).mtimeMs < since - 1000) return undefined;
+    return readFileSync(path, "utf8").trim().split("\n")[0];
+  } catch {
+    return undefined;
+  }
 }
