@@ -59,7 +59,8 @@ export const PARTS: readonly Part[] = [
   {
     name: "cli",
     path: "src/cli/",
-    mayImport: ["model", "runtime", "format", "hooks", "plugin", "core"],
+    // `cru mcp` and `cru watch` are commands: the CLI process becomes the server or the watcher.
+    mayImport: ["model", "runtime", "format", "hooks", "plugin", "core", "mcp", "watch"],
     what: "the `cru` command: one file per command, renderers",
   },
   {

@@ -4,8 +4,11 @@
  * @module
  */
 import { Command } from "commander";
+import { registerBrowse } from "./commands/browse.ts";
 import { SECRET_RULES } from "../core/secret_rules.ts";
 import { registerCompletions } from "./commands/completions.ts";
+import { registerMcp } from "./commands/mcp.ts";
+import { registerWatch } from "./commands/watch.ts";
 import { registerPluginList } from "./commands/plugin_list.ts";
 import { registerPluginTrust } from "./commands/plugin_trust.ts";
 import { registerSessionAppend } from "./commands/session_append.ts";
@@ -15,6 +18,7 @@ import { registerSessionCleanup } from "./commands/session_cleanup.ts";
 import { registerSessionImport } from "./commands/session_import.ts";
 import { registerSessionCompact } from "./commands/session_compact.ts";
 import { registerSessionEnd } from "./commands/session_end.ts";
+import { registerSessionExport } from "./commands/session_export.ts";
 import { registerSessionList } from "./commands/session_list.ts";
 import { registerSessionNew } from "./commands/session_new.ts";
 import { registerSessionReindex } from "./commands/session_reindex.ts";
@@ -37,16 +41,21 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   registerSessionEnd(session, sink);
   registerSessionList(session, sink);
   registerSessionShow(session, sink);
+  registerSessionExport(session, sink);
   registerSessionSearch(session, sink);
   registerSessionReindex(session, sink);
   registerSessionCleanup(session, sink);
   registerSessionImport(session, sink);
+  registerBrowse(session, sink);
   registerSessionAudit(session, sink);
   const plugin = program.command("plugin").description(
     "plugins: built in, your own, and a store's once you trust them",
   );
   registerPluginList(plugin, sink);
   registerPluginTrust(plugin, sink);
+  registerBrowse(program, sink);
+  registerMcp(program, sink);
+  registerWatch(program, sink);
   registerCompletions(program, sink);
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({

@@ -8,6 +8,7 @@ import nodeProcess from "node:process";
 import { homedir } from "node:os";
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
+import type { Readable, Writable } from "node:stream";
 
 /** An environment variable, or undefined when unset or empty. */
 export function env(name: string): string | undefined {
@@ -190,5 +191,28 @@ export function runCommand(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+  });
+}
+
+/** The process's standard input and output as streams (for protocols spoken over stdio). */
+export function stdioStreams(): { stdin: Readable; stdout: Writable } {
+  return { stdin: nodeProcess.stdin, stdout: nodeProcess.stdout };
+}
+
+/**
+ * Resolves with the signal's name at the first SIGINT or SIGTERM; from then on
+ * the process no longer dies of them, so the caller can stop cleanly.
+ */
+export function nextStopSignal(): Promise<"SIGINT" | "SIGTERM"> {
+  return new Promise((resolve) => {
+    const on = (signal: "SIGINT" | "SIGTERM") => {
+      nodeProcess.off("SIGINT", onInt);
+      nodeProcess.off("SIGTERM", onTerm);
+      resolve(signal);
+    };
+    const onInt = () => on("SIGINT");
+    const onTerm = () => on("SIGTERM");
+    nodeProcess.on("SIGINT", onInt);
+    nodeProcess.on("SIGTERM", onTerm);
   });
 }

@@ -19,7 +19,7 @@ import { basename, dirname, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
 import { setFrontmatterScalar } from "../format/frontmatter.ts";
-import type { NewEvent, SessionEvent, StoredEvent } from "../model/event.ts";
+import type { NewEvent, ReadEvent, SessionEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
 import {
   FileNotFoundError,
@@ -74,6 +74,8 @@ export interface StoredLog {
   mtimeMs: number;
   /** What was not understood in it. */
   warnings: ParseWarning[];
+  /** The 1-based line each event starts on, in the order of `log.events`. */
+  eventLines: number[];
 }
 
 /** What {@linkcode SessionStore.head} reads. */
@@ -103,7 +105,7 @@ export interface StoredSession {
   started: string;
   ended: string | null;
   logs: StoredLog[];
-  events: StoredEvent[];
+  events: ReadEvent[];
   /** Time of the newest event, or of the newest log's mtime when there are no events. */
   lastActivity: string;
   warnings: ParseWarning[];
@@ -241,7 +243,7 @@ export class SessionStore {
   }
 
   /** Starts a continuation log whose context line carries `summary`. Returns the new log. */
-  async compact(id: string, summary: string): Promise<WriteReceipt> {
+  async compact(id: string, summary: string, options: { at?: string } = {}): Promise<WriteReceipt> {
     const dir = this.#existingDir(id);
     return await this.#exclusive(dir, id, () => {
       const names = this.#logNames(dir);
@@ -250,7 +252,11 @@ export class SessionStore {
       if (head.log.meta.ended !== undefined) {
         throw new SessionStateError(`session ${JSON.stringify(id)} has ended; it cannot be compacted`);
       }
-      const now = this.#now();
+      // An import starts the continuation at the source's time; never before the log it continues.
+      const given = options.at === undefined ? undefined : new Date(options.at);
+      const now = given && !Number.isNaN(given.getTime()) && given.getTime() >= Date.parse(head.log.meta.started)
+        ? given
+        : this.#now();
       const name = logFileName(now, names);
       const first = names.length === 1
         ? head
@@ -402,6 +408,7 @@ export class SessionStore {
           size: committed ?? stat.size,
           mtimeMs: stat.mtimeMs,
           warnings: parsed.warnings,
+          eventLines: parsed.eventLines,
         };
       });
       return summarize(id, dir, logs);
@@ -566,7 +573,9 @@ function uniqueName(name: string, taken: (candidate: string) => boolean): string
 function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
   const first = logs[0].log;
   const last = logs.at(-1)!.log;
-  const events = logs.flatMap(({ file, log }) => log.events.map((event) => ({ ...event, file })));
+  const events = logs.flatMap(({ file, log, eventLines }) =>
+    log.events.map((event, i) => ({ ...event, file, line: eventLines[i] ?? 1 }))
+  );
   let newestMs = -Infinity;
   let newest = "";
   for (const event of events) {
