@@ -4,6 +4,7 @@
  * @module
  */
 import { Command } from "commander";
+import { registerBrowse } from "./commands/browse.ts";
 import { registerCompletions } from "./commands/completions.ts";
 import { registerPluginList } from "./commands/plugin_list.ts";
 import { registerSessionAppend } from "./commands/session_append.ts";
@@ -12,6 +13,7 @@ import { registerSessionCleanup } from "./commands/session_cleanup.ts";
 import { registerSessionImport } from "./commands/session_import.ts";
 import { registerSessionCompact } from "./commands/session_compact.ts";
 import { registerSessionEnd } from "./commands/session_end.ts";
+import { registerSessionExport } from "./commands/session_export.ts";
 import { registerSessionList } from "./commands/session_list.ts";
 import { registerSessionNew } from "./commands/session_new.ts";
 import { registerSessionReindex } from "./commands/session_reindex.ts";
@@ -34,12 +36,15 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   registerSessionEnd(session, sink);
   registerSessionList(session, sink);
   registerSessionShow(session, sink);
+  registerSessionExport(session, sink);
   registerSessionSearch(session, sink);
   registerSessionReindex(session, sink);
   registerSessionCleanup(session, sink);
   registerSessionImport(session, sink);
+  registerBrowse(session, sink);
   const plugin = program.command("plugin").description("plugins: built in and from .crucible/plugins/");
   registerPluginList(plugin, sink);
+  registerBrowse(program, sink);
   registerCompletions(program, sink);
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({

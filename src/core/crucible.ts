@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
 import { EventVetoedError, InvalidInputError, SessionNotFoundError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
-import type { StoredEvent } from "../model/event.ts";
+import type { ReadEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
 import type { SessionStore } from "../store/session_store.ts";
 import type { SearchHit, SessionSummary } from "../model/search_result.ts";
@@ -35,6 +35,21 @@ export interface ReindexReport extends ReindexSummary {
   warnings: ParseWarning[];
 }
 
+/** One log of a session as `show` presents it: the first, then each continuation. */
+export interface LogView {
+  file: string;
+  started: string;
+  /** The compaction summary a continuation log starts with, or null. */
+  context: string | null;
+}
+
+/** A file in a session's `artifacts/` folder. */
+export interface ArtifactView {
+  name: string;
+  path: string;
+  bytes: number;
+}
+
 /** A session as `show` presents it. */
 export interface SessionView {
   id: string;
@@ -44,7 +59,8 @@ export interface SessionView {
   ended: string | null;
   last_activity: string;
   files: string[];
-  events: StoredEvent[];
+  logs: LogView[];
+  events: ReadEvent[];
   warnings: ParseWarning[];
 }
 
@@ -276,9 +292,42 @@ export class Crucible {
       ended: session.ended,
       last_activity: session.lastActivity,
       files: session.logs.map((log) => log.file),
+      logs: session.logs.map(({ file, log }) => ({ file, started: log.meta.started, context: log.context ?? null })),
       events: session.events,
       warnings: session.warnings,
     };
+  }
+
+  /** The files in a session's `artifacts/` folder, by name. */
+  artifacts(id: string): ArtifactView[] {
+    const dir = join(this.#store.sessionDir(id), "artifacts");
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.startsWith("."))
+      .map((entry) => ({ name: entry.name, path: join(dir, entry.name), bytes: statSync(join(dir, entry.name)).size }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * The events as the `event:before-append` plugins (redact-secrets and the
+   * user's) would write them today: for sharing sessions recorded before a rule
+   * existed. An event a plugin vetoes comes back with its content withheld.
+   */
+  async redacted<E extends NewEvent>(events: readonly E[], id: string): Promise<E[]> {
+    const hooks = await this.#hooks();
+    const session = this.#hookSession(id);
+    const result: E[] = [];
+    for (const event of events) {
+      const plain: NewEvent = { role: event.role, content: event.content };
+      if (event.role === "tool") Object.assign(plain, { tool: event.tool, args: event.args ?? {} });
+      const { events: [kept], vetoed } = await this.#beforeAppend(hooks, [plain], session);
+      result.push(
+        kept
+          ? { ...event, content: kept.content, ...(event.role === "tool" ? { args: kept.args } : {}) }
+          : { ...event, content: `[withheld by plugin ${vetoed[0]?.plugin ?? "?"}]` },
+      );
+    }
+    return result;
   }
 
   /** The session's logs as they are on disk, one after the other. */

@@ -35,9 +35,9 @@ export interface LogSpec {
 
 const BASE = Date.parse("2024-01-15T10:00:00Z");
 
-/** Minutes after the base time, as ISO-8601. */
+/** Minutes after the base time, as ISO-8601 in whole seconds (as logs and the index write times). */
 export function minuteIso(minute: number): string {
-  return new Date(BASE + minute * 60_000).toISOString();
+  return new Date(BASE + minute * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 /** A full {@linkcode IndexedLog} from a short spec; lines are 3 per event from line 8. */

@@ -11,6 +11,7 @@
  * @module
  */
 import type { SearchHit } from "../model/search_result.ts";
+import { formatTimestamp } from "../model/timestamp.ts";
 import { bestSnippet } from "./best_snippet.ts";
 import { idf, termScore } from "./bm25.ts";
 import type { FileRecord } from "./index_storage.ts";
@@ -266,7 +267,7 @@ function hitOf(match: Match, snippet: string, records: Map<string, FileRecord>):
 }
 
 function isoOf(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : "";
+  return Number.isFinite(ms) ? formatTimestamp(new Date(ms)) : "";
 }
 
 function atomTerms(atom: QueryAtom): string[] {

@@ -50,6 +50,10 @@ export interface IndexOwnerOptions {
   idleMs?: number;
   /** How long to wait for an owner that is shutting down to let go of the index (default 30 s). */
   lockWaitMs?: number;
+  /** Tail size that triggers a flush (see {@linkcode IndexServiceOptions}). */
+  flushDocs?: number;
+  /** Segments of one level that merge into one (the engine's default otherwise). */
+  mergeFactor?: number;
 }
 
 /**
@@ -93,7 +97,7 @@ export async function runIndexOwner(options: IndexOwnerOptions): Promise<number>
   rmSync(ownerErrorPath(root), { force: true });
   let opened: Opened;
   try {
-    opened = await openWithHealing(root, options.connection, log);
+    opened = await openWithHealing(root, options, log);
   } catch (error) {
     return fail(`cannot open the index: ${(error as Error).message}`);
   }
@@ -123,16 +127,17 @@ interface Opened {
  * the markdown. The index is derived: a broken one never stops a user who
  * still has the markdown.
  */
-async function openWithHealing(root: string, connection: IndexConnection, log: (line: string) => void) {
+async function openWithHealing(root: string, options: IndexOwnerOptions, log: (line: string) => void) {
+  const { connection } = options;
   try {
-    return await openIndexAt(root, connection);
+    return await openIndexAt(root, options);
   } catch (error) {
     if (connection.url !== undefined || (error as CruError).code === "index_busy") throw error;
     const aside = join(root, `index.broken-${new Date().toISOString().replace(/[:.]/g, "-")}`);
     log(`the index could not be opened (${(error as Error).message}); moving it to ${aside} and rebuilding`);
     for (const old of brokenCopies(root)) rmSync(join(root, old), { recursive: true, force: true });
     if (existsSync(databaseDir(root))) renameSync(databaseDir(root), aside);
-    const opened = await openIndexAt(root, connection);
+    const opened = await openIndexAt(root, options);
     return {
       ...opened,
       notice: `the index was damaged (${firstLine(error)}); it was moved to ${aside} and rebuilt from the markdown`,
@@ -140,13 +145,14 @@ async function openWithHealing(root: string, connection: IndexConnection, log: (
   }
 }
 
-async function openIndexAt(root: string, connection: IndexConnection): Promise<Opened> {
+async function openIndexAt(root: string, options: IndexOwnerOptions): Promise<Opened> {
+  const { connection } = options;
   const url = connection.url ?? embeddedIndexUrl(databaseDir(root));
   const db = await connectSurreal({ ...connection, url });
   try {
     const storage = await SurrealStorage.open(db);
     await storage.sweepFiles();
-    const index = await openSearchIndex(storage);
+    const index = await openSearchIndex(storage, options.mergeFactor ? { mergeFactor: options.mergeFactor } : {});
     return {
       index,
       where: displayUrl(url),
@@ -191,6 +197,7 @@ class Owner {
     this.#opened = opened;
     this.#service = new IndexService(new SessionStore({ root }), opened.index, {
       schedule: (job) => void this.#enqueue(job),
+      flushDocs: options.flushDocs,
       notice: opened.notice,
       log,
     });
@@ -306,6 +313,7 @@ class Owner {
         send(socket, { id: request.id, result, ...(warnings.length ? { warnings } : {}) });
       } catch (error) {
         this.#log(`${method} failed: ${(error as Error).stack ?? (error as Error).message}`);
+        if ((error as CruError).code === "index_conflict") this.#shutdown("another owner changed the index");
         send(socket, {
           id: request.id,
           error: { code: (error as CruError).code ?? "index_error", message: (error as Error).message },
@@ -319,7 +327,12 @@ class Owner {
   }
 
   #enqueue(job: () => Promise<unknown>): Promise<void> {
-    const run = this.#queue.then(job).then(() => {}, (error: Error) => this.#log(`job failed: ${error.message}`));
+    const run = this.#queue.then(job).then(() => {}, (error: Error) => {
+      this.#log(`job failed: ${error.message}`);
+      // Another owner committed to a shared database first: this one's view is stale. The next request starts
+      // a fresh owner, which loads the new state and reads the markdown again.
+      if ((error as CruError).code === "index_conflict") this.#shutdown("another owner changed the index");
+    });
     this.#queue = run;
     return run;
   }

@@ -46,6 +46,8 @@ export interface IndexServiceOptions {
   notice?: string;
   /** Where the owner logs what it did (never event text). */
   log?: (line: string) => void;
+  /** Write the tail out once it holds this many documents (default {@linkcode FLUSH_DOCS}). */
+  flushDocs?: number;
 }
 
 /** Requests the service answers (the owner handles `stop` itself). */
@@ -59,6 +61,7 @@ export class IndexService {
   readonly #watcher: LogWatcher | undefined;
   readonly #schedule: (job: () => Promise<unknown>) => void;
   readonly #log: (line: string) => void;
+  readonly #flushDocs: number;
   /** Logs named by appends or the watcher, not yet read. */
   #dirty = new Set<string>();
   /** A sweep is owed (at start, and when the watcher may have missed something). */
@@ -75,6 +78,7 @@ export class IndexService {
     this.#schedule = options.schedule;
     this.#notice = options.notice;
     this.#log = options.log ?? (() => {});
+    this.#flushDocs = options.flushDocs ?? FLUSH_DOCS;
     if (options.watch ?? true) {
       this.#watcher = new LogWatcher(store.sessionsDir, (path) => this.#changed(path));
       if (!this.#watcher.healthy) this.#log("cannot watch the sessions folder; sweeping before every query instead");
@@ -142,7 +146,7 @@ export class IndexService {
   /** Writes the tail out and runs the merges that are due (before an owner exits). */
   async persist(): Promise<void> {
     clearTimeout(this.#flushTimer);
-    if (this.#index.tailSize > 0) await this.#index.flush();
+    if (this.#index.uncommitted) await this.#index.flush();
     while (await this.#index.merge()) { /* one merge at a time until none is due */ }
   }
 
@@ -177,17 +181,24 @@ export class IndexService {
   /** Writes the tail out when it is large; otherwise once writes have been quiet for a moment. */
   async #afterWrites(): Promise<void> {
     clearTimeout(this.#flushTimer);
-    if (this.#index.tailSize >= FLUSH_DOCS) {
+    if (this.#index.tailSize >= this.#flushDocs) {
       await this.#flushAndMerge();
-    } else if (this.#index.tailSize > 0) {
+    } else if (this.#index.uncommitted) {
       this.#flushTimer = setTimeout(() => this.#schedule(() => this.#flushAndMerge()), FLUSH_QUIET_MS);
     }
   }
 
   /** Flushes the tail, then runs one due merge per job, so queries get a turn between merges. */
   async #flushAndMerge(): Promise<void> {
-    if (this.#index.tailSize > 0) await this.#index.flush();
-    if (await this.#index.merge()) this.#schedule(() => this.#flushAndMerge());
+    const tail = this.#index.tailSize;
+    if (this.#index.uncommitted) {
+      await this.#index.flush();
+      this.#log(`flushed a segment of ${tail} documents`);
+    }
+    if (await this.#index.merge()) {
+      this.#log("merged segments");
+      this.#schedule(() => this.#flushAndMerge());
+    }
   }
 
   async #reindex(progress?: FeedProgress): Promise<ResultOf<"reindex">> {

@@ -41,7 +41,7 @@ export class LocalIndex implements IndexPort {
   }
 
   async notify(logs: string[]): Promise<void> {
-    await this.#run(async (service) => service.changed(logs));
+    await this.#run((service) => Promise.resolve(service.changed(logs)));
   }
 
   /** Runs one job after the others: the service takes one at a time, as in the owner. */

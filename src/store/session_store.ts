@@ -9,7 +9,7 @@ import { basename, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
 import { setFrontmatterScalar } from "../format/frontmatter.ts";
-import type { NewEvent, SessionEvent, StoredEvent } from "../model/event.ts";
+import type { NewEvent, ReadEvent, SessionEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
 import {
   FileNotFoundError,
@@ -62,6 +62,8 @@ export interface StoredLog {
   mtimeMs: number;
   /** What was not understood in it. */
   warnings: ParseWarning[];
+  /** The 1-based line each event starts on, in the order of `log.events`. */
+  eventLines: number[];
 }
 
 /** What {@linkcode SessionStore.head} reads. */
@@ -91,7 +93,7 @@ export interface StoredSession {
   started: string;
   ended: string | null;
   logs: StoredLog[];
-  events: StoredEvent[];
+  events: ReadEvent[];
   /** Time of the newest event, or of the newest log's mtime when there are no events. */
   lastActivity: string;
   warnings: ParseWarning[];
@@ -315,6 +317,7 @@ export class SessionStore {
           size: committed ?? stat.size,
           mtimeMs: stat.mtimeMs,
           warnings: parsed.warnings,
+          eventLines: parsed.eventLines,
         };
       });
       return summarize(id, dir, logs);
@@ -453,7 +456,9 @@ function uniqueName(name: string, taken: (candidate: string) => boolean): string
 function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
   const first = logs[0].log;
   const last = logs.at(-1)!.log;
-  const events = logs.flatMap(({ file, log }) => log.events.map((event) => ({ ...event, file })));
+  const events = logs.flatMap(({ file, log, eventLines }) =>
+    log.events.map((event, i) => ({ ...event, file, line: eventLines[i] ?? 1 }))
+  );
   let newestMs = -Infinity;
   let newest = "";
   for (const event of events) {
