@@ -13,10 +13,12 @@ import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session
 import type { ReadEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
 import type { SessionStore } from "../store/session_store.ts";
+import { readStoreConfig, type StoreConfig } from "../store/store_config.ts";
 import type { SearchHit, SessionSummary } from "../model/search_result.ts";
 import type { IndexProgress } from "../index_service/index_client.ts";
 import type { IndexPort } from "../index_service/index_port.ts";
 import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSessions } from "./cleanup.ts";
+import { type AuditReport, auditSessions, type SecretRules } from "./audit_sessions.ts";
 import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
 import type { IndexFilters } from "../index/search_index_api.ts";
 import { SessionHandle } from "./session_handle.ts";
@@ -180,8 +182,9 @@ export class Crucible {
   async newSession(options: NewSessionOptions = {}): Promise<WriteReceipt & { dir: string }> {
     const draft = checkSessionOptions(options);
     const hooks = await this.#hooks();
-    const { value } = await hooks.waterfall("session:before-start", draft);
-    const final = value ?? draft;
+    const started = await hooks.waterfall("session:before-start", draft);
+    if (started.veto) throw new EventVetoedError(started.veto.plugin, "a new session", started.veto.reason);
+    const final = started.value ?? draft;
     const created = this.#store.create({ ...final, type: draft.type, extra: final.extra });
     const session = { id: created.id, type: draft.type, title: final.title ?? null, dir: created.dir };
     this.#sessions.set(created.id, session);
@@ -214,7 +217,7 @@ export class Crucible {
     const hooks = await this.#hooks();
     const session = this.#hookSession(id);
     const { events: accepted, vetoed } = await this.#beforeAppend(hooks, valid, session);
-    if (accepted.length === 0) throw new EventVetoedError(vetoed[0].plugin, id);
+    if (accepted.length === 0) throw new EventVetoedError(vetoed[0].plugin, id, vetoed[0].reason);
     for (const veto of vetoed) {
       this.#warn(`plugin ${veto.plugin} vetoed an event for ${id} (${veto.hook}); it was not written`);
     }
@@ -251,10 +254,24 @@ export class Crucible {
     return { events: accepted, vetoed };
   }
 
+  /** Text entering a session other than as an event, run through `event:before-append` as a note. */
+  async #screened(hooks: HookRunner, id: string, text: string): Promise<string> {
+    this.#store.logFiles(id); // the session must exist
+    const { events, vetoed } = await this.#beforeAppend(
+      hooks,
+      [{ role: "note", content: text }],
+      this.#hookSession(id),
+    );
+    if (events.length === 0) throw new EventVetoedError(vetoed[0].plugin, id, vetoed[0].reason);
+    return events[0].content;
+  }
+
   /** Starts a continuation log after compaction; `summary` is the context it carries. */
   async compact(id: string, summary: string): Promise<WriteReceipt> {
     if (summary.trim() === "") throw new InvalidInputError("--summary", summary, "some text");
     const hooks = await this.#hooks();
+    // The summary is text entering the session: plugins that change or veto events (redaction) see it as a note.
+    summary = await this.#screened(hooks, id, summary);
     const receipt = await this.#store.compact(id, summary);
     await this.#changed(receipt.file);
     await hooks.parallel("session:compact", this.#hookSession(id), { file: receipt.file, summary });
@@ -267,7 +284,12 @@ export class Crucible {
     file: string,
     options: { name?: string } = {},
   ): Promise<WriteReceipt & { artifact: string }> {
-    const receipt = await this.#store.attach(id, file, options.name);
+    const hooks = await this.#hooks();
+    // An attached text file is text entering the session too: screened like a note; other files are copied as they are.
+    const text = readAttachableText(file);
+    const screened = text === undefined ? undefined : await this.#screened(hooks, id, text);
+    const content = screened === undefined || screened === text ? undefined : new TextEncoder().encode(screened);
+    const receipt = await this.#store.attach(id, file, options.name, content);
     await this.#changed(receipt.file);
     return receipt;
   }
@@ -328,6 +350,11 @@ export class Crucible {
       );
     }
     return result;
+  }
+
+  /** The store's settings from `config.yaml` (defaults when there is none). */
+  config(): StoreConfig {
+    return readStoreConfig(this.root);
   }
 
   /** The session's logs as they are on disk, one after the other. */
@@ -394,6 +421,19 @@ export class Crucible {
     return await cleanupSessions(this.#store, options, cleanupHooks);
   }
 
+  /**
+   * Re-scans stored sessions with `rules` (today's redaction), reporting kinds
+   * and counts, never the secrets; with `fix`, redacts them in place.
+   */
+  async audit(rules: SecretRules, options: { ids?: string[]; fix?: boolean } = {}): Promise<AuditReport> {
+    for (const id of options.ids ?? []) this.#store.logFiles(id); // each must exist
+    const report = await auditSessions(this.#store, { rules, ids: options.ids, fix: options.fix });
+    for (const session of report.sessions) {
+      if (session.fixed) await this.#changed(...session.files.map((f) => f.file).filter((f) => f.endsWith(".md")));
+    }
+    return report;
+  }
+
   /** Imports other tools' transcripts as sessions; re-importing a file adds only what is new. */
   async importSources(paths: string[], options: Omit<ImportOptions, "transform">): Promise<ImportReport> {
     const hooks = await this.#hooks();
@@ -412,6 +452,22 @@ export class Crucible {
       }
     }
     return report;
+  }
+}
+
+/** Attached files up to this size are screened by plugins when they are text. */
+const SCREENED_ATTACHMENT_BYTES = 16 * 1024 * 1024;
+
+/** A file's text when it is a regular, UTF-8 text file small enough to screen; undefined otherwise. */
+function readAttachableText(file: string): string | undefined {
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile() || stat.size > SCREENED_ATTACHMENT_BYTES) return undefined;
+    const bytes = readFileSync(file);
+    if (bytes.includes(0)) return undefined;
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined; // not text, or not readable: the store says why when it copies
   }
 }
 
