@@ -79,37 +79,45 @@ test("another user cannot talk to the owner", {
     assert.match(run.stdout.trim(), /^(EACCES|EPERM)$/, `nobody got: ${run.stdout}${run.stderr}`);
   }));
 
-test("a store path too long for a socket name puts the socket in a private per-user folder", TIMEOUT, () =>
-  withTempDir(async (tmp) => {
-    const deep = join(tmp, "a".repeat(60), "b".repeat(60));
-    mkdirSync(deep, { recursive: true });
-    const runtime = join(tmp, "runtime");
-    mkdirSync(runtime, { mode: 0o700 });
-    const env = { ...ENV, XDG_RUNTIME_DIR: runtime };
-    const dir = join(deep, ".crucible");
-    const { id } = await cruJson<{ id: string }>(["session", "new", "--dir", dir], { env });
-    await cruJson(["session", "append", id, "--role", "user", "deep words", "--dir", dir], { env });
-    const { hits } = await cruJson<{ hits: unknown[] }>(["session", "search", "deep", "--dir", dir], { env });
-    assert.equal(hits.length, 1);
-    const folder = join(runtime, "cru");
-    assert.equal(statSync(folder).mode & 0o777, 0o700, "the socket's folder is the user's alone");
-  }));
+test(
+  "a store path too long for a socket name puts the socket in a private per-user folder",
+  TIMEOUT,
+  () =>
+    withTempDir(async (tmp) => {
+      const deep = join(tmp, "a".repeat(60), "b".repeat(60));
+      mkdirSync(deep, { recursive: true });
+      const runtime = join(tmp, "runtime");
+      mkdirSync(runtime, { mode: 0o700 });
+      const env = { ...ENV, XDG_RUNTIME_DIR: runtime };
+      const dir = join(deep, ".crucible");
+      const { id } = await cruJson<{ id: string }>(["session", "new", "--dir", dir], { env });
+      await cruJson(["session", "append", id, "--role", "user", "deep words", "--dir", dir], { env });
+      const { hits } = await cruJson<{ hits: unknown[] }>(["session", "search", "deep", "--dir", dir], { env });
+      assert.equal(hits.length, 1);
+      const folder = join(runtime, "cru");
+      assert.equal(statSync(folder).mode & 0o777, 0o700, "the socket's folder is the user's alone");
+    }),
+);
 
-test("the owner refuses requests its protocol does not define and paths outside the store", TIMEOUT, () =>
-  withTempDir(async (tmp) => {
-    const dir = await storeWithOwner(tmp);
-    const answers = await talk(ownerSocketPath(dir), [
-      JSON.stringify({ id: 1, method: "readFile", params: { path: "/etc/passwd" } }),
-      JSON.stringify({ id: 2, method: "notify", params: { logs: ["../../../etc/passwd"] } }),
-      JSON.stringify({ id: 3, method: "notify", params: { logs: ["sessions/x/../../../../etc/passwd.md"] } }),
-      JSON.stringify({ id: 4, method: "search", params: { query: "x", filters: { evil: "1" } } }),
-      "not json at all",
-      JSON.stringify({ id: 6, method: "ping", params: {} }),
-    ]);
-    const byId = new Map(answers.map((a) => [a.id, a]));
-    for (const id of [1, 2, 3, 4]) {
-      assert.equal((byId.get(id)?.error as { code?: string })?.code, "bad_request", JSON.stringify(byId.get(id)));
-    }
-    assert.equal((byId.get(-1)?.error as { code?: string })?.code, "bad_request");
-    assert.equal(typeof (byId.get(6)?.result as { pid?: unknown })?.pid, "number", "a good request still works");
-  }));
+test(
+  "the owner refuses requests its protocol does not define and paths outside the store",
+  TIMEOUT,
+  () =>
+    withTempDir(async (tmp) => {
+      const dir = await storeWithOwner(tmp);
+      const answers = await talk(ownerSocketPath(dir), [
+        JSON.stringify({ id: 1, method: "readFile", params: { path: "/etc/passwd" } }),
+        JSON.stringify({ id: 2, method: "notify", params: { logs: ["../../../etc/passwd"] } }),
+        JSON.stringify({ id: 3, method: "notify", params: { logs: ["sessions/x/../../../../etc/passwd.md"] } }),
+        JSON.stringify({ id: 4, method: "search", params: { query: "x", filters: { evil: "1" } } }),
+        "not json at all",
+        JSON.stringify({ id: 6, method: "ping", params: {} }),
+      ]);
+      const byId = new Map(answers.map((a) => [a.id, a]));
+      for (const id of [1, 2, 3, 4]) {
+        assert.equal((byId.get(id)?.error as { code?: string })?.code, "bad_request", JSON.stringify(byId.get(id)));
+      }
+      assert.equal((byId.get(-1)?.error as { code?: string })?.code, "bad_request");
+      assert.equal(typeof (byId.get(6)?.result as { pid?: unknown })?.pid, "number", "a good request still works");
+    }),
+);
