@@ -244,3 +244,29 @@ test("a 50 MB event is indexed like any other: search, list and reindex still wo
     await cru(["session", "reindex"], dir);
     assert.equal((await cru<{ total: number }>(["session", "search", "salamander"], dir)).total, 1);
   }));
+
+test("a session folder another tool writes while the owner runs is found by the next search, and its removal too", () =>
+  withTempDir(async (tmp) => {
+    const dir = join(tmp, ".crucible");
+    await session(dir, "chat", ["user", "warm the owner up"]);
+    assert.equal((await search("quokka", dir)).hits.length, 0);
+    const folder = join(dir, "sessions", "chat-20240115-103000-handmd");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(
+      join(folder, "2024-01-15-1030.md"),
+      "---\nsession_id: chat-20240115-103000-handmd\ntype: chat\nstarted: 2024-01-15T10:30:00Z\n" +
+        "continued_from: null\n---\n\n# Chat Session\n\n## 2024-01-15T10:30:00Z\n\n**User:** a quokka smiled\n",
+    );
+    await waitUntil(async () => (await search("quokka", dir)).hits.length === 1, "the new folder to be indexed");
+    await removeSoon(folder);
+    await waitUntil(async () => (await search("quokka", dir)).hits.length === 0, "the removed folder to be forgotten");
+  }));
+
+/** Polls `check` for up to 10 s: the owner learns of changes by watching, which takes a moment. */
+async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 10_000;) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`gave up waiting for ${what}`);
+}

@@ -186,6 +186,7 @@ export class Crucible {
     if (started.veto) throw new EventVetoedError(started.veto.plugin, "a new session", started.veto.reason);
     const final = started.value ?? draft;
     const created = this.#store.create({ ...final, type: draft.type, extra: final.extra });
+    await this.#changed(created.file);
     const session = { id: created.id, type: draft.type, title: final.title ?? null, dir: created.dir };
     this.#sessions.set(created.id, session);
     await hooks.parallel("session:start", session);
