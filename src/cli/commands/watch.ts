@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { Crucible } from "../../core/crucible.ts";
 import { InvalidInputError } from "../../model/errors.ts";
 import { cwd, env, home, nextStopSignal, processId, writeStderr, writeStdout } from "../../runtime/process.ts";
+import { TranscriptImporter } from "../../watch/transcript_importer.ts";
 import { TranscriptWatcher, type WatchReport } from "../../watch/transcript_watcher.ts";
 import { takeWatchLock } from "../../watch/watch_lock.ts";
 import { watchReport, type WatchReportData } from "../../watch/watch_report.ts";
@@ -74,7 +75,8 @@ Status is kept in .crucible/watch/status.json.`,
 async function watchOnce(cru: Crucible, sources: WatchSource[], options: WatchOptions, sink: OutputSink) {
   const reports: WatchReport[] = [];
   const state = WatchState.load(cru.root, sources, { pid: processId(), now: () => new Date() });
-  const watcher = new TranscriptWatcher({ sources, state, importFile: importer(cru), report: (r) => reports.push(r) });
+  const importFile = importer(cru, false);
+  const watcher = new TranscriptWatcher({ sources, state, importFile, report: (r) => reports.push(r) });
   await watcher.pass();
   state.save({ stopped: true });
   const imports = reports.filter((r) => r.kind === "import");
@@ -115,7 +117,7 @@ async function watchUntilStopped(cru: Crucible, sources: WatchSource[], options:
       else if (r.kind === "import") void writeStdout(`${renderImport(r)}\n`);
       else void writeStderr(`${renderProblem(r)}\n`);
     };
-    const watcher = new TranscriptWatcher({ sources, state, importFile: importer(cru), report });
+    const watcher = new TranscriptWatcher({ sources, state, importFile: importer(cru, true), report });
     if (!options.json) void writeStderr(`${dim(`cru watch: ${describeSources(sources)}; stop with Ctrl-C`)}\n`);
     watcher.start().catch((error) =>
       report({ kind: "error", source: "watch", file: cru.root, message: String(error?.message ?? error) })
@@ -128,8 +130,10 @@ async function watchUntilStopped(cru: Crucible, sources: WatchSource[], options:
   }
 }
 
-function importer(cru: Crucible) {
-  return (path: string, source: WatchSource) => cru.importSources([path], { from: source.format });
+/** How changed files are imported: followed (only what was added is read), or whole (one pass). */
+function importer(cru: Crucible, follow: boolean) {
+  const importer = new TranscriptImporter(cru, { follow });
+  return (path: string, source: WatchSource) => importer.import(path, source);
 }
 
 function sourcesFor(cru: Crucible, options: WatchOptions): WatchSource[] {
