@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruCommand, cruJson } from "./_helpers/run_cru.ts";
@@ -171,13 +171,16 @@ test("cru watch takes Claude Code and Codex lines as they are written, and a res
       // A one-pass run, a restarted watcher and a plain re-import add nothing.
       const once = await cruJson<{ events: number }>(["watch", "--once", "--dir", store], { env: { HOME: home } });
       assert.equal(once.events, 0);
-      const again = startWatch(store, home);
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      const second = await again.stop();
-      assert.equal(second.code, 0, again.stderr());
-      assert.deepEqual(again.reports.filter((r) => r.kind === "import"), []);
       const reimport = await cruJson<{ events: number }>(["session", "import", claudeFile, codexFile, "--dir", store]);
       assert.equal(reimport.events, 0);
+      const again = startWatch(store, home);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      // History the tool deletes stays in cru.
+      rmSync(codexFile);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const second = await again.stop();
+      assert.equal(second.code, 0, again.stderr());
+      assert.deepEqual(again.reports, [], "a restart imports nothing and a deleted transcript is no problem");
       assert.deepEqual((await Promise.all(sessions.map((id) => cru.show(id)))).map((s) => s.events.length), before);
 
       // The status names the folders, the last import per source, and the damaged line.

@@ -1,5 +1,6 @@
 /** `cru watch`: imports agent tools' transcripts as they are written; `--status` shows what is watched. */
 import type { Command } from "commander";
+import { join } from "node:path";
 import type { Crucible } from "../../core/crucible.ts";
 import { InvalidInputError } from "../../model/errors.ts";
 import { cwd, env, home, nextStopSignal, processId, writeStderr, writeStdout } from "../../runtime/process.ts";
@@ -148,6 +149,7 @@ function sourcesFor(cru: Crucible, options: WatchOptions): WatchSource[] {
   return watchSources({
     flags,
     config: cru.config().watch,
+    configFile: join(cru.root, "config.yaml"),
     home: home(),
     cwd: cwd(),
     env: { claudeConfigDir: env("CLAUDE_CONFIG_DIR"), codexHome: env("CODEX_HOME") },
