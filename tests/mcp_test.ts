@@ -10,7 +10,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruCommand } from "./_helpers/run_cru.ts";
@@ -63,6 +63,12 @@ test("cru mcp: an agent lists the tools, keeps a log, finds it by search and rea
 }, () =>
   withTempDir(async (tmp) => {
     const dir = join(tmp, ".crucible");
+    // A user plugin that prints to stdout, which carries the protocol.
+    mkdirSync(join(dir, "plugins"), { recursive: true });
+    writeFileSync(
+      join(dir, "plugins", "noisy.js"),
+      'export default { name: "noisy", setup(ctx) { ctx.hook("session:start", () => console.log("noisy plugin")); } };\n',
+    );
     const { client, stderr } = await connect(dir);
     try {
       const { tools } = await client.listTools();
@@ -180,4 +186,5 @@ test("cru mcp: an agent lists the tools, keeps a log, finds it by search and rea
       await client.close();
     }
     assert.doesNotMatch(stderr(), /internal error|Unhandled|TypeError/);
+    assert.match(stderr(), /noisy plugin/, "what a plugin prints goes to stderr, not into the protocol");
   }));
