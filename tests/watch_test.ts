@@ -104,7 +104,9 @@ test("cru watch takes Claude Code and Codex lines as they are written, and a res
 
       // Claude Code: a user and assistant turn, thinking with a tool call, its result, a summary, a compaction.
       await write(claudeFile, [claude.user("Why does the quokkaword test flake?")], "quokkaword");
-      await write(claudeFile, [claude.assistant("The numbatword fixture races the server.")], "numbatword");
+      await write(claudeFile, [
+        claude.assistant("The numbatword fixture races the server; its key AKIAIOSFODNN7EXAMPLE leaked."),
+      ], "numbatword");
       await write(
         claudeFile,
         [claude.thinkingAndToolUse("Check the wallabyword logs", "toolu_01", "npm test")],
@@ -162,6 +164,8 @@ test("cru watch takes Claude Code and Codex lines as they are written, and a res
       for (const word of [...Object.keys(latencies), "seedling"]) {
         assert.equal(text.split(word).length - 1, 1, `"${word}" is in the sessions exactly once`);
       }
+      assert.doesNotMatch(text, /AKIAIOSFODNN7EXAMPLE/, "secrets are redacted as they are taken in");
+      assert.match(text, /\[redacted:/);
       // Each source compacted once: each session is two logs, the second a continuation.
       assert.deepEqual(shown.map((s) => s.files.length), [2, 2]);
       const bash = shown.flatMap((s) => s.events).find((e) => e.tool === "Bash");
