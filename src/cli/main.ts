@@ -11,14 +11,16 @@ import { commandArgs, exit, writeStdout } from "../runtime/process.ts";
 import { OWNER_COMMAND } from "../index_service/owner_command.ts";
 import { VERSION } from "./version.ts";
 
-if (import.meta.main) {
-  const args = commandArgs();
+/** Runs the command in `args` and returns its exit code. */
+async function main(args: string[]): Promise<number> {
   if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
     await writeStdout(`${VERSION}\n`);
-    exit(0);
+    return 0;
   }
   if (args[0] === OWNER_COMMAND) {
-    exit(await (await import("../index_service/index_owner_main.ts")).indexOwnerMain(args.slice(1)));
+    return await (await import("../index_service/index_owner_main.ts")).indexOwnerMain(args.slice(1));
   }
-  exit(await (await import("./run_cli.ts")).runCli(args));
+  return await (await import("./run_cli.ts")).runCli(args);
 }
+
+if (import.meta.main) main(commandArgs()).then(exit);

@@ -3,7 +3,7 @@
  *
  * - words: every one must match (`build error`);
  * - `"exact phrase"`: its terms in a row (an unclosed quote closes at the end);
- * - `prefix*`: any term starting with the word's folded form (see {@linkcode prefixKey});
+ * - `prefix*`: any term starting with the word's folded (unstemmed) form, or the word's own stem;
  * - `-word`, `-"phrase"`, `-prefix*`: documents matching it are left out;
  * - `a OR b`: either; `OR` binds tighter than the implicit AND, so `x a OR b` is x AND (a OR b).
  *
@@ -58,11 +58,11 @@ export function parseQuery(query: string): ParsedQuery {
       joinNext = true;
       continue;
     }
-    const atom = atomOf(piece, query);
-    if (atom === undefined) continue;
-    if (piece.negated) excluded.push(atom);
-    else if (joinNext) clauses[clauses.length - 1].push(atom);
-    else clauses.push([atom]);
+    const atoms = atomsOf(piece, query);
+    if (atoms.length === 0) continue;
+    if (piece.negated) excluded.push(...atoms);
+    else if (joinNext) clauses[clauses.length - 1].push(...atoms);
+    else clauses.push(atoms);
     joinNext = false;
   }
   if (clauses.length === 0) {
@@ -103,38 +103,31 @@ function split(query: string): Piece[] {
   return pieces;
 }
 
-function atomOf(piece: Piece, query: string): QueryAtom | undefined {
+function atomsOf(piece: Piece, query: string): QueryAtom[] {
   if (piece.prefix) {
     const spans = tokenizeWithOffsets(piece.text);
     if (spans.length > 1) {
       throw new InvalidInputError("query", query, `a single word before "*", not ${JSON.stringify(piece.text)}`);
     }
-    if (spans.length === 0) return undefined;
+    if (spans.length === 0) return [];
     const [{ term, start, end }] = spans;
-    return { kind: "prefix", prefix: prefixKey(piece.text.slice(start, end), term) };
+    const folded = foldOnly(piece.text.slice(start, end), term);
+    // The word's own stem too: `running*` finds "run", the term "running" was indexed as.
+    return term.startsWith(folded)
+      ? [{ kind: "prefix", prefix: folded }]
+      : [{ kind: "prefix", prefix: folded }, { kind: "term", term }];
   }
   const terms = tokenize(piece.text);
-  if (terms.length === 0) return undefined;
-  if (terms.length === 1) return { kind: "term", term: terms[0] };
-  return { kind: "phrase", terms };
+  if (terms.length === 0) return [];
+  if (terms.length === 1) return [{ kind: "term", term: terms[0] }];
+  return [{ kind: "phrase", terms }];
 }
 
-/**
- * The key a `word*` prefix matches terms by: the common start of the word's
- * folded form and its stem, so `running*` finds `run` (stem of running) and
- * `runner`, and `happy*` finds `happi` (stem of happy) and `happen`.
- */
-export function prefixKey(word: string, term: string): string {
-  const folded = foldOnly(word);
-  let n = 0;
-  while (n < folded.length && n < term.length && folded[n] === term[n]) n++;
-  return n > 0 ? folded.slice(0, n) : term;
-}
-
-/** The word lowercased and folded, without stemming (a CJK word is its own term). */
-function foldOnly(word: string): string {
-  const term = termOfWord(word);
+/** The word lowercased and folded, without stemming (its term when the tokenizer does not stem it). */
+function foldOnly(word: string, term: string): string {
   const lower = word.toLowerCase();
-  // termOfWord stems only plain a–z words; their folded form is the lowercase word.
-  return /^[a-z]+$/.test(lower) ? lower : term;
+  // The tokenizer stems only words that fold to plain a–z.
+  if (/^[a-z]+$/.test(lower)) return lower;
+  const folded = termOfWord(`${word}0`);
+  return /^[a-z]+0$/.test(folded) ? folded.slice(0, -1) : term;
 }

@@ -13,7 +13,7 @@
 import { summarizeSession } from "../model/session_summary.ts";
 import type { SessionSummary } from "../model/search_result.ts";
 import { eventHash } from "./event_hash.ts";
-import type { FileRecord, IndexState, IndexStorage, StoredSegment } from "./index_storage.ts";
+import type { FileRecord, IndexState, IndexStorage, SegmentHead, StoredSegment } from "./index_storage.ts";
 import { pairKey } from "./index_storage.ts";
 import { type MergePolicy, mergeSegments, pickMerge } from "./merge_segments.ts";
 import { decodePostings, type Postings } from "./postings_codec.ts";
@@ -93,7 +93,8 @@ class SegmentSearchIndex implements SearchIndex {
     this.#policy = {
       mergeFactor: options.mergeFactor ?? 8,
       maxSegments: options.maxSegments ?? 24,
-      maxMergedDocs: options.maxMergedDocs ?? 262_144,
+      // A merge holds its result's texts in memory: ~130k events of a few hundred bytes keep the owner's peak low.
+      maxMergedDocs: options.maxMergedDocs ?? 131_072,
     };
     this.#cache = new PostingsCache(options.postingsCacheBytes ?? 64 * 1024 * 1024);
   }
@@ -108,13 +109,13 @@ class SegmentSearchIndex implements SearchIndex {
     const heads = isState(state) && state.tokenizer === TOKENIZER_VERSION
       ? await this.#storage.loadHeads(state.segments)
       : undefined;
-    if (heads === undefined || heads.length !== state.segments.length) {
+    const segments = heads === undefined ? undefined : segmentsOf(state, heads);
+    if (segments === undefined) {
       await this.#storage.clear();
       this.status = "rebuilt";
       return;
     }
-    const byId = new Map(heads.map((head) => [head.id, head]));
-    this.#committed = state.segments.map((id) => Segment.fromHead(byId.get(id)!, state.tombstones[id] ?? []));
+    this.#committed = segments;
     this.#version = state.version;
     for (const record of await this.#storage.loadFiles()) {
       this.#records.set(record.file, { ...record, facts: record.facts ?? {} });
@@ -150,6 +151,10 @@ class SegmentSearchIndex implements SearchIndex {
 
   get tailSize(): number {
     return this.#tail.docCount + this.#pending.reduce((sum, pending) => sum + pending.segment.docCount, 0);
+  }
+
+  get uncommitted(): boolean {
+    return this.#tail.docCount > 0 || this.#pending.length > 0 || this.#dirty.size > 0 || this.#killed;
   }
 
   putLog(log: IndexedLog): void {
@@ -239,7 +244,12 @@ class SegmentSearchIndex implements SearchIndex {
   }
 
   search(query: string, filters: IndexFilters = {}): Promise<SearchAnswer> {
-    const parsed = parseQuery(query);
+    let parsed;
+    try {
+      parsed = parseQuery(query);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const running = runSearch(parsed, filters, this.#segments(), this.#sources());
     this.#searches.add(running);
     const forget = () => this.#searches.delete(running);
@@ -441,6 +451,17 @@ class SegmentSearchIndex implements SearchIndex {
 
 function docKey(seq: number, line: number, hash: number): string {
   return `${seq}:${line}:${hash >>> 0}`;
+}
+
+/** The committed segments, or undefined when a head is missing or not understood (then the index is rebuilt). */
+function segmentsOf(state: IndexState, heads: SegmentHead[]): Segment[] | undefined {
+  const byId = new Map(heads.map((head) => [head.id, head]));
+  if (!state.segments.every((id) => byId.has(id))) return undefined;
+  try {
+    return state.segments.map((id) => Segment.fromHead(byId.get(id)!, state.tombstones[id] ?? []));
+  } catch {
+    return undefined;
+  }
 }
 
 function isState(state: IndexState): boolean {

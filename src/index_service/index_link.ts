@@ -8,12 +8,13 @@
  */
 import { type IndexAnswer, IndexClient, type IndexClientOptions, type IndexProgress } from "./index_client.ts";
 import type { IndexMethod, ParamsOf, ResultOf } from "./protocol.ts";
+import type { IndexPort } from "./index_port.ts";
 
 /** How long an append waits for a running owner to take its notice. */
 const NOTIFY_BOUND_MS = 2_000;
 
 /** Lazily connected link to one store's index owner. */
-export class IndexLink {
+export class IndexLink implements IndexPort {
   readonly #options: IndexClientOptions;
   #client: Promise<IndexClient> | undefined;
 

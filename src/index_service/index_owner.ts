@@ -26,30 +26,20 @@ import type { SearchIndex } from "../index/search_index_api.ts";
 import { openSearchIndex } from "../index/search_index.ts";
 import { SurrealStorage } from "../index/surreal_storage.ts";
 import { CruError } from "../model/errors.ts";
-import type { ParseWarning } from "../model/log.ts";
 import { openLockFile } from "../runtime/lock_file.ts";
 import { processId } from "../runtime/process.ts";
 import { SessionStore } from "../store/session_store.ts";
 import { connectSocket } from "./socket.ts";
-import { type FeedReport, LogFeeder } from "./log_feeder.ts";
-import { LogWatcher } from "./log_watcher.ts";
+import { IndexService } from "./index_service.ts";
 import {
   databaseDir,
-  indexDir,
   ownerErrorPath,
   ownerLockPath,
   ownerLogPath,
   ownerSocketPath,
   prepareIndexDir,
 } from "./owner_paths.ts";
-import {
-  type IndexMethod,
-  type IndexRequest,
-  type IndexResponse,
-  type ParamsOf,
-  parseRequest,
-  type ResultOf,
-} from "./protocol.ts";
+import { type IndexRequest, type IndexResponse, type ParamsOf, parseRequest, type ResultOf } from "./protocol.ts";
 import type { IndexConnection } from "./index_settings.ts";
 
 /** Options of {@linkcode runIndexOwner}. */
@@ -60,14 +50,11 @@ export interface IndexOwnerOptions {
   idleMs?: number;
   /** How long to wait for an owner that is shutting down to let go of the index (default 30 s). */
   lockWaitMs?: number;
+  /** Tail size that triggers a flush (see {@linkcode IndexServiceOptions}). */
+  flushDocs?: number;
+  /** Segments of one level that merge into one (the engine's default otherwise). */
+  mergeFactor?: number;
 }
-
-/** The tail is written out as a segment once it holds this many documents… */
-const FLUSH_DOCS = 8_192;
-/** …or after this long without new writes. */
-const FLUSH_QUIET_MS = 3_000;
-/** During a reindex, segments of this many documents. */
-const REINDEX_SEGMENT_DOCS = 100_000;
 
 /**
  * Runs the owner until it is idle. Resolves with the exit code; the caller
@@ -110,7 +97,7 @@ export async function runIndexOwner(options: IndexOwnerOptions): Promise<number>
   rmSync(ownerErrorPath(root), { force: true });
   let opened: Opened;
   try {
-    opened = await openWithHealing(root, options.connection, log);
+    opened = await openWithHealing(root, options, log);
   } catch (error) {
     return fail(`cannot open the index: ${(error as Error).message}`);
   }
@@ -140,16 +127,17 @@ interface Opened {
  * the markdown. The index is derived: a broken one never stops a user who
  * still has the markdown.
  */
-async function openWithHealing(root: string, connection: IndexConnection, log: (line: string) => void) {
+async function openWithHealing(root: string, options: IndexOwnerOptions, log: (line: string) => void) {
+  const { connection } = options;
   try {
-    return await openIndexAt(root, connection);
+    return await openIndexAt(root, options);
   } catch (error) {
     if (connection.url !== undefined || (error as CruError).code === "index_busy") throw error;
     const aside = join(root, `index.broken-${new Date().toISOString().replace(/[:.]/g, "-")}`);
     log(`the index could not be opened (${(error as Error).message}); moving it to ${aside} and rebuilding`);
     for (const old of brokenCopies(root)) rmSync(join(root, old), { recursive: true, force: true });
     if (existsSync(databaseDir(root))) renameSync(databaseDir(root), aside);
-    const opened = await openIndexAt(root, connection);
+    const opened = await openIndexAt(root, options);
     return {
       ...opened,
       notice: `the index was damaged (${firstLine(error)}); it was moved to ${aside} and rebuilt from the markdown`,
@@ -157,13 +145,14 @@ async function openWithHealing(root: string, connection: IndexConnection, log: (
   }
 }
 
-async function openIndexAt(root: string, connection: IndexConnection): Promise<Opened> {
+async function openIndexAt(root: string, options: IndexOwnerOptions): Promise<Opened> {
+  const { connection } = options;
   const url = connection.url ?? embeddedIndexUrl(databaseDir(root));
   const db = await connectSurreal({ ...connection, url });
   try {
     const storage = await SurrealStorage.open(db);
     await storage.sweepFiles();
-    const index = await openSearchIndex(storage);
+    const index = await openSearchIndex(storage, options.mergeFactor ? { mergeFactor: options.mergeFactor } : {});
     return {
       index,
       where: displayUrl(url),
@@ -190,18 +179,10 @@ function firstLine(error: unknown): string {
   return String((error as Error).message ?? error).split("\n")[0];
 }
 
-/** A request's outcome: its result and the warnings found while answering it. */
-interface Answer {
-  result: unknown;
-  warnings: ParseWarning[];
-}
-
 class Owner {
   readonly #root: string;
   readonly #opened: Opened;
-  readonly #index: SearchIndex;
-  readonly #feeder: LogFeeder;
-  readonly #watcher: LogWatcher;
+  readonly #service: IndexService;
   readonly #idleMs: number;
   readonly #db: string | undefined;
   readonly #log: (line: string) => void;
@@ -210,27 +191,19 @@ class Owner {
   #pending = new Map<net.Socket, Set<number>>();
   #lastActivity = Date.now();
   #running = 0;
-  /** Logs named by appends or the watcher, not yet read. */
-  #dirty = new Set<string>();
-  /** A sweep is owed (at start, and when the watcher may have missed something). */
-  #sweepOwed = true;
-  #flushTimer: ReturnType<typeof setTimeout> | undefined;
-  #notice: string | undefined;
-  /** Warnings found while catching up (also in the background), told once, with the next answer. */
-  #undelivered: ParseWarning[] = [];
 
   constructor(root: string, opened: Opened, options: IndexOwnerOptions, log: (line: string) => void) {
     this.#root = root;
     this.#opened = opened;
-    this.#index = opened.index;
-    this.#notice = opened.notice;
-    const store = new SessionStore({ root });
-    this.#feeder = new LogFeeder(store, this.#index);
-    this.#watcher = new LogWatcher(store.sessionsDir, (path) => this.#changed(path));
+    this.#service = new IndexService(new SessionStore({ root }), opened.index, {
+      schedule: (job) => void this.#enqueue(job),
+      flushDocs: options.flushDocs,
+      notice: opened.notice,
+      log,
+    });
     this.#idleMs = options.idleMs ?? 60_000;
     this.#db = options.connection.url === undefined ? undefined : displayUrl(options.connection.url);
     this.#log = log;
-    if (!this.#watcher.healthy) log("cannot watch the sessions folder; sweeping before every query instead");
   }
 
   async serve(): Promise<number> {
@@ -245,7 +218,7 @@ class Owner {
     // The start-up sweep runs at once, so the first query usually finds it done.
     this.#enqueue(async () => {
       const started = performance.now();
-      const report = await this.#catchUp();
+      const report = await this.#service.catchUp();
       const took = Math.round(performance.now() - started);
       this.#log(`start-up sweep of ${report.scanned} logs took ${took} ms (${report.files} read)`);
     });
@@ -262,12 +235,10 @@ class Owner {
     });
     this.#log(`stopping: ${reason}`);
     server.close();
-    this.#watcher.close();
-    clearTimeout(this.#flushTimer);
     if (existsSync(this.#root)) {
       rmSync(socketPath, { force: true });
       await this.#queue;
-      await this.#persist().catch((error: Error) => this.#log(`final flush failed: ${error.message}`));
+      await this.#service.close().catch((error: Error) => this.#log(`final flush failed: ${error.message}`));
       // Compacting now spares the next owner seconds of log replay when it opens.
       await this.#opened.compact().catch((error: Error) => this.#log(`compact failed: ${error.message}`));
     }
@@ -276,16 +247,6 @@ class Owner {
   }
 
   #shutdown: (why: string) => void = () => {};
-
-  /** The watcher saw a change: a log, or a whole session folder (created, removed, archived). */
-  #changed(path: string): void {
-    if (path.endsWith(".md")) {
-      this.#dirty.add(path);
-    } else {
-      for (const file of this.#index.fingerprints().keys()) if (file.startsWith(`${path}/`)) this.#dirty.add(file);
-      this.#sweepOwed = true; // a new folder's logs are found by listing it: a sweep does that
-    }
-  }
 
   #accept(socket: net.Socket): void {
     let buffer = "";
@@ -311,23 +272,34 @@ class Owner {
     try {
       request = parseRequest(JSON.parse(line));
     } catch (error) {
-      const id = (() => {
-        try {
-          return Number(JSON.parse(line).id) || -1;
-        } catch {
-          return -1;
-        }
-      })();
-      return send(socket, { id, error: { code: "bad_request", message: (error as Error).message } });
+      return send(socket, { id: requestIdOf(line), error: { code: "bad_request", message: (error as Error).message } });
     }
     this.#lastActivity = Date.now();
+    if ((request.db ?? undefined) !== this.#db) {
+      setTimeout(() => this.#shutdown("asked for another database"), 10);
+      const serves = this.#db ?? "the embedded index";
+      const wanted = request.db ?? "the embedded index";
+      return send(socket, {
+        id: request.id,
+        error: { code: "owner_restarting", message: `this owner serves ${serves}; restarting for ${wanted}` },
+      });
+    }
     if (request.method === "notify") {
-      // Acknowledged at once: the append that sent it returns, and the next answer reads these logs first.
-      for (const file of (request.params as ParamsOf<"notify">).logs) this.#dirty.add(file);
-      send(socket, { id: request.id, result: { queued: this.#dirty.size } satisfies ResultOf<"notify"> });
-      this.#enqueue(() => this.#catchUp());
+      // Taken at once: the append that sent it returns, and the next answer reads these logs first.
+      const queued = this.#service.changed((request.params as ParamsOf<"notify">).logs);
+      send(socket, { id: request.id, result: { queued } satisfies ResultOf<"notify"> });
+      this.#enqueue(() => this.#service.catchUp());
       return;
     }
+    if (request.method === "stop") {
+      setTimeout(() => this.#shutdown("asked to stop"), 10);
+      return send(socket, { id: request.id, result: { stopping: true } satisfies ResultOf<"stop"> });
+    }
+    if (request.method === "ping") {
+      const result: ResultOf<"ping"> = { pid: processId(), status: this.#service.status };
+      return send(socket, { id: request.id, result });
+    }
+    const method = request.method;
     this.#running++;
     const ids = this.#pending.get(socket) ?? new Set<number>();
     ids.add(request.id);
@@ -336,10 +308,12 @@ class Owner {
       // A client that gave up is not answered: its work would only delay the others.
       if (socket.destroyed) return;
       try {
-        const { result, warnings } = await this.#handle(request);
+        const what = method === "reindex" ? "reindexing" : `catching up before the ${method}`;
+        const { result, warnings } = await this.#service.handle(method, request.params, this.#progress(what));
         send(socket, { id: request.id, result, ...(warnings.length ? { warnings } : {}) });
       } catch (error) {
-        this.#log(`${request.method} failed: ${(error as Error).stack ?? (error as Error).message}`);
+        this.#log(`${method} failed: ${(error as Error).stack ?? (error as Error).message}`);
+        if ((error as CruError).code === "index_conflict") this.#shutdown("another owner changed the index");
         send(socket, {
           id: request.id,
           error: { code: (error as CruError).code ?? "index_error", message: (error as Error).message },
@@ -353,7 +327,12 @@ class Owner {
   }
 
   #enqueue(job: () => Promise<unknown>): Promise<void> {
-    const run = this.#queue.then(job).then(() => {}, (error: Error) => this.#log(`job failed: ${error.message}`));
+    const run = this.#queue.then(job).then(() => {}, (error: Error) => {
+      this.#log(`job failed: ${error.message}`);
+      // Another owner committed to a shared database first: this one's view is stale. The next request starts
+      // a fresh owner, which loads the new state and reads the markdown again.
+      if ((error as CruError).code === "index_conflict") this.#shutdown("another owner changed the index");
+    });
     this.#queue = run;
     return run;
   }
@@ -369,103 +348,17 @@ class Owner {
       }
     };
   }
-
-  async #handle(request: IndexRequest): Promise<Answer> {
-    if ((request.db ?? undefined) !== this.#db) {
-      setTimeout(() => this.#shutdown("asked for another database"), 10);
-      throw new CruError(
-        "owner_restarting",
-        `this owner serves ${this.#db ?? "the embedded index"}; restarting for ${request.db ?? "the embedded index"}`,
-      );
-    }
-    const method: IndexMethod = request.method;
-    switch (method) {
-      case "ping":
-        return this.#answer({ pid: processId(), status: this.#index.status } satisfies ResultOf<"ping">, []);
-      case "search": {
-        const { query, filters } = request.params as ParamsOf<"search">;
-        await this.#catchUp(this.#progress("catching up before the search"));
-        return this.#answer(await this.#index.search(query, filters), []);
-      }
-      case "list": {
-        const { filters } = request.params as ParamsOf<"list">;
-        await this.#catchUp(this.#progress("catching up before listing"));
-        return this.#answer(this.#index.listSessions(filters), []);
-      }
-      case "reindex":
-        return this.#answer(...await this.#reindex());
-      case "stop":
-        setTimeout(() => this.#shutdown("asked to stop"), 10);
-        return this.#answer({ stopping: true }, []);
-      case "notify":
-        return this.#answer({ queued: this.#dirty.size }, []);
-    }
-  }
-
-  /** An answer, with the warnings not yet told (the healing notice first) — each goes out once. */
-  #answer(result: unknown, warnings: ParseWarning[]): Answer {
-    // The feeder names logs by store-relative path; people need the whole path.
-    const told = [...this.#undelivered, ...warnings].map((w) => ({ ...w, file: join(this.#root, w.file) }));
-    this.#undelivered = [];
-    if (this.#notice !== undefined) {
-      told.unshift({ file: indexDir(this.#root), line: 0, message: this.#notice });
-      this.#notice = undefined;
-    }
-    return { result, warnings: told };
-  }
-
-  /** Reads what changed since the last answer: the named logs, or everything when a sweep is owed. */
-  async #catchUp(progress?: (done: number, total: number) => void): Promise<FeedReport> {
-    let report: FeedReport;
-    if (this.#sweepOwed || !this.#watcher.healthy) {
-      this.#sweepOwed = false;
-      this.#dirty.clear();
-      report = await this.#feeder.sweep(progress);
-    } else if (this.#dirty.size > 0) {
-      const files = [...this.#dirty];
-      this.#dirty.clear();
-      report = await this.#feeder.feed(files);
-    } else {
-      return { scanned: 0, files: 0, events: 0, removed: 0, warnings: [] };
-    }
-    this.#undelivered.push(...report.warnings);
-    await this.#afterWrites();
-    return report;
-  }
-
-  /** Writes the tail out when it is large; otherwise once writes have been quiet for a moment. */
-  async #afterWrites(): Promise<void> {
-    clearTimeout(this.#flushTimer);
-    if (this.#index.tailSize >= FLUSH_DOCS) {
-      await this.#persist();
-    } else if (this.#index.tailSize > 0) {
-      this.#flushTimer = setTimeout(() => this.#enqueue(() => this.#persist()), FLUSH_QUIET_MS);
-    }
-  }
-
-  /** Flushes the tail and runs the merges that are due, one at a time between other requests. */
-  async #persist(): Promise<void> {
-    if (this.#index.tailSize > 0) await this.#index.flush();
-    if (await this.#index.merge()) this.#enqueue(() => this.#persist());
-  }
-
-  async #reindex(): Promise<[ReindexAnswer, ParseWarning[]]> {
-    const started = performance.now();
-    await this.#index.clear();
-    this.#dirty.clear();
-    this.#sweepOwed = false;
-    const progress = this.#progress("reindexing");
-    const report = await this.#feeder.sweep(progress, async () => {
-      if (this.#index.tailSize >= REINDEX_SEGMENT_DOCS) await this.#index.flush();
-    });
-    await this.#index.flush();
-    while (await this.#index.merge()) progress(report.files, report.files);
-    const seconds = (performance.now() - started) / 1000;
-    return [{ files: report.files, events: report.events, seconds }, report.warnings];
-  }
 }
 
-type ReindexAnswer = ResultOf<"reindex">;
+/** The id of a request that could not be read, to answer it with the error (-1 when there is none). */
+function requestIdOf(line: string): number {
+  try {
+    const id = (JSON.parse(line) as { id?: unknown }).id;
+    return Number.isSafeInteger(id) ? id as number : -1;
+  } catch {
+    return -1;
+  }
+}
 
 function send(socket: net.Socket, response: IndexResponse): void {
   if (!socket.destroyed) socket.write(`${JSON.stringify(response)}\n`);

@@ -20,13 +20,19 @@ export async function indexOwnerMain(args: string[]): Promise<number> {
     console.error("cru: the index owner needs --dir STORE");
     return 2;
   }
-  const idle = Number(env("CRU_INDEX_IDLE_MS") ?? "");
+  // Tuning knobs for tests and benchmarks (people never need them).
+  const positive = (name: string) => {
+    const n = Number(env(name) ?? "");
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  };
   return await runIndexOwner({
     root,
     connection: indexConnection(root, value("--db")),
-    idleMs: Number.isFinite(idle) && idle > 0 ? idle : undefined,
+    idleMs: positive("CRU_INDEX_IDLE_MS"),
+    flushDocs: positive("CRU_INDEX_FLUSH_DOCS"),
+    mergeFactor: positive("CRU_INDEX_MERGE_FACTOR"),
   });
 }
 
 // The engine keeps the process alive once a full-text index exists: exit explicitly.
-if (import.meta.main) exit(await indexOwnerMain(commandArgs()));
+if (import.meta.main) indexOwnerMain(commandArgs()).then(exit);

@@ -4,11 +4,12 @@ import type { SessionView } from "../core/crucible.ts";
 import { sessionPage } from "./session_page.ts";
 
 function view(contents: string[]): SessionView {
-  const events = contents.map((content) => ({
+  const events = contents.map((content, n) => ({
     role: "user" as const,
     content,
     at: "2024-01-15T10:30:00Z",
     file: "/s/chat-a/2024-01-15-1030.md",
+    line: 10 + 2 * n,
   }));
   const started = "2024-01-15T10:30:00Z";
   return {
@@ -19,6 +20,7 @@ function view(contents: string[]): SessionView {
     ended: null,
     last_activity: started,
     files: [events[0]?.file ?? ""],
+    logs: [{ file: events[0]?.file ?? "", started, context: null }],
     events,
     warnings: [],
   };

@@ -31,7 +31,7 @@ export interface SearchHit {
    * 1-based line of the event in `file` (for a title hit, 1), for `file:line`.
    * Optional only while the old FULLTEXT index, which does not know it, remains.
    */
-  line?: number;
+  line: number;
   /** The tool's name, for tool calls. */
   tool?: string;
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { SessionSummary } from "./search_result.ts";
+import { formatTimestamp } from "./timestamp.ts";
 
 /** What the summary needs to know about one log of the session. */
 export interface LogSummaryInput {
@@ -64,7 +65,7 @@ export function summarizeSession(logs: readonly LogSummaryInput[]): SessionSumma
     title: ordered.find((log) => log.title !== null && log.title !== "")?.title ?? null,
     tags,
     started: first.started,
-    last_activity: new Date(lastEventMs ?? newest.mtimeMs).toISOString(),
+    last_activity: formatTimestamp(new Date(lastEventMs ?? newest.mtimeMs)),
     events,
     ended: newest.ended,
   };

@@ -12,7 +12,7 @@ import {
 } from "../common_options.ts";
 import type { OutputSink } from "../output.ts";
 import { progressBar } from "../progress.ts";
-import { bold, cyan, dim, yellow } from "../style.ts";
+import { bold, colorEnabled, cyan, dim, yellow } from "../style.ts";
 
 export function registerSessionSearch(session: Command, sink: OutputSink): void {
   withCommonOptions(withFilterOptions(
@@ -74,6 +74,9 @@ interface SearchOnlyOptions {
 function renderHit(hit: SearchHit): string {
   const label = hit.role === "tool" && hit.tool ? `tool ${hit.tool}` : hit.role;
   const head = `${bold(hit.session_id)} ${dim(`${hit.type} · ${hit.at} · ${label} · score ${hit.score.toFixed(2)}`)}`;
-  const snippet = hit.snippet.replace(/«([^»]*)»/g, (_, word: string) => yellow(bold(word)));
+  // On a terminal the matched words are highlighted; in plain text their «marks» stay, so they still show.
+  const snippet = colorEnabled()
+    ? hit.snippet.replace(/«([^»]*)»/g, (_, word: string) => yellow(bold(word)))
+    : hit.snippet;
   return `${head}\n  ${snippet}\n  ${cyan(dim(`${hit.file}:${hit.line}`))}`;
 }
