@@ -24,6 +24,7 @@ function setUp(dir: string, age: number) {
     ended: null,
     last_activity: "2024-01-15T10:30:00Z",
     files: [log],
+    logs: [{ file: log, started: "2024-01-15T10:30:00Z", context: null }],
     events: [],
     warnings: [],
   };

@@ -41,7 +41,8 @@ export function registerWatch(program: Command, sink: OutputSink): void {
       .addHelpText(
         "after",
         `
-Folders given for a source replace config.yaml's and the defaults for that source:
+Folders given for a source replace config.yaml's and the defaults for that source
+(config.yaml's folders apply once you trust it: cru plugin trust .crucible/config.yaml):
   # .crucible/config.yaml
   watch:
     claude-code: [~/.claude/projects]
@@ -146,9 +147,11 @@ function sourcesFor(cru: Crucible, options: WatchOptions): WatchSource[] {
     specstory: options.specstory,
   };
   for (const name of WATCH_SOURCE_NAMES) if (given[name]) flags[name] = given[name];
+  const config = cru.config();
+  for (const refusal of config.refused) if (refusal.includes("cru watch")) void writeStderr(`cru: ${refusal}\n`);
   return watchSources({
     flags,
-    config: cru.config().watch,
+    config: config.watch,
     configFile: join(cru.root, "config.yaml"),
     home: home(),
     cwd: cwd(),
