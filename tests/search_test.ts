@@ -221,3 +221,26 @@ test("an owner started while another still holds the index (shutting down) waits
     const { hits } = await cru.search("dugong");
     assert.equal(hits.length, 1);
   }));
+
+test("a 50 MB event is indexed like any other: search, list and reindex still work for the whole store", {
+  timeout: 300_000,
+}, () =>
+  withTempDir(async (tmp) => {
+    const dir = join(tmp, ".crucible");
+    const { open } = await import("../mod.ts");
+    const library = open({ dir, plugins: [], userPlugins: false });
+    const small = await library.newSession({ title: "small" });
+    await library.append(small.id, { role: "user", content: "an ordinary gecko" });
+    const big = await library.newSession({ title: "big" });
+    const filler = "lorem ipsum dolor sit amet ".repeat(2_000_000); // 54 MB
+    await library.append(big.id, { role: "tool", tool: "dump", content: `${filler} the hidden salamander` });
+    const { hits, total } = await cru<{ hits: Hit[]; total: number }>(["session", "search", "salamander"], dir);
+    assert.equal(total, 1);
+    assert.equal(hits[0].session_id, big.id);
+    assert.ok(hits[0].snippet.length < 1_000, "the snippet is a window, not the event");
+    assert.equal((await search("gecko", dir)).hits[0].session_id, small.id);
+    const listed = await cru<{ sessions: { id: string; events: number }[] }>(["session", "list"], dir);
+    assert.deepEqual(listed.sessions.map((s) => s.events).sort(), [1, 1]);
+    await cru(["session", "reindex"], dir);
+    assert.equal((await cru<{ total: number }>(["session", "search", "salamander"], dir)).total, 1);
+  }));

@@ -608,3 +608,24 @@ test(
       figures(`synchronous loops: 2 tried, 2 bounded (one reported and skipped, one stopped after ${took} ms)`);
     }),
 );
+
+test("export never reads through a planted artifacts/ link", SLOW, () =>
+  withTempDir(async (tmp) => {
+    const dir = join(tmp, ".crucible");
+    const outside = join(tmp, "outside");
+    mkdirSync(outside);
+    writeFileSync(join(outside, "id_rsa.txt"), "PRIVATE-BYTES-FROM-OUTSIDE\n");
+    const { id } = await json<{ id: string }>(["session", "new", "--dir", dir], tmp);
+    await json(["session", "append", id, "--role", "user", "hello", "--dir", dir], tmp);
+    symlinkSync(outside, join(dir, "sessions", id, "artifacts"));
+    const page = join(tmp, "page.html");
+    const exported = await run(
+      ["session", "export", id, "--format", "html", "--embed-artifacts", "--output", page, "--dir", dir],
+      tmp,
+    );
+    assert.equal(exported.code, 0, exported.stderr);
+    const html = readFileSync(page, "utf8");
+    assert.ok(!html.includes(Buffer.from("PRIVATE-BYTES-FROM-OUTSIDE\n").toString("base64")), "outside file embedded");
+    assert.ok(!html.includes("id_rsa.txt"), "outside file listed");
+    figures("export through a linked artifacts/: 1 attack tried, 1 held");
+  }));

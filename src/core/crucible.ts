@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, sep } from "node:path";
+import { lstatSync, readFileSync, statSync } from "node:fs";
+import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
 import { EventVetoedError, InvalidInputError, SessionNotFoundError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
@@ -323,11 +323,9 @@ export class Crucible {
 
   /** The files in a session's `artifacts/` folder, by name. */
   artifacts(id: string): ArtifactView[] {
-    const dir = join(this.#store.sessionDir(id), "artifacts");
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isFile() && !entry.name.startsWith("."))
-      .map((entry) => ({ name: entry.name, path: join(dir, entry.name), bytes: statSync(join(dir, entry.name)).size }))
+    // The store's listing: regular files only, and none when artifacts/ itself is a link out of the store.
+    return this.#store.artifactFiles(id)
+      .map((path) => ({ name: basename(path), path, bytes: lstatSync(path).size }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 

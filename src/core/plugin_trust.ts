@@ -69,7 +69,7 @@ function choose(files: string[], options: TrustOptions): string[] {
     throw new InvalidInputError("--all", files.join(" "), "either --all or file names, not both");
   }
   if (!options.all && files.length === 0) {
-    throw new InvalidInputError("files", "", "one or more plugin files, or --all");
+    throw new InvalidInputError("arguments", "", "one or more plugin files, or --all");
   }
   return (options.all ? storeTrustables(options.root) : files).map((file) => resolve(file));
 }

@@ -491,6 +491,12 @@ class PostingsCache {
   set(key: string, postings: Postings): void {
     const size = postings.docs.byteLength + postings.tfs.byteLength + 64;
     if (size > this.#limit / 4) return;
+    // Two searches that missed together set the same key: count it once.
+    const old = this.#entries.get(key);
+    if (old !== undefined) {
+      this.#entries.delete(key);
+      this.#bytes -= old.docs.byteLength + old.tfs.byteLength + 64;
+    }
     this.#entries.set(key, postings);
     this.#bytes += size;
     for (const [old, value] of this.#entries) {

@@ -15,7 +15,7 @@ import {
   rmSync,
   statSync,
 } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
 import { setFrontmatterScalar } from "../format/frontmatter.ts";
@@ -421,8 +421,17 @@ export class SessionStore {
    */
   async readLogFile(id: string, file: string): Promise<LogSnapshot> {
     const dir = this.#existingDir(id);
+    // Only a log of this session, and never through a link: the path may come from another process.
+    if (dirname(file) !== dir || !isLogFileName(basename(file))) {
+      throw new InvalidInputError("log file", file, `a log (*.md) directly in ${dir}`);
+    }
     return await this.#shared(dir, id, (lock) => {
-      const stat = statSync(file);
+      const stat = lstatSync(file);
+      if (!stat.isFile()) {
+        throw new SessionStateError(
+          `${file} is not a regular file (a link?); cru does not follow links out of the store`,
+        );
+      }
       const all = readFileSync(file);
       const committed = lock.committedSize(basename(file)) ?? all.length;
       const bytes = all.subarray(0, Math.min(committed, all.length));

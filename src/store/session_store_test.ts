@@ -291,3 +291,16 @@ test("create() with a given id and start time, and appendTimed() with the events
       code: "invalid_input",
     });
   }));
+
+test("readLogFile() reads only a log of that session, never through a link or a path that leaves it", () =>
+  withTempDir(async (root) => {
+    const store = new SessionStore({ root });
+    const { id, dir, file } = store.create({ type: "chat" });
+    writeFileSync(join(root, "outside.md"), "---\nsession_id: x\n---\n\n**User:** not yours\n");
+    assert.equal((await store.readLogFile(id, file)).file, file);
+    await assert.rejects(store.readLogFile(id, join(dir, "..", "..", "outside.md")), { code: "invalid_input" });
+    await assert.rejects(store.readLogFile(id, join(dir, ".lock")), { code: "invalid_input" });
+    symlinkSync(join(root, "outside.md"), join(dir, "2099-01-01-0000.md"));
+    await assert.rejects(store.readLogFile(id, join(dir, "2099-01-01-0000.md")), /not a regular file/);
+    assert.ok(!store.allLogs().some((log) => log.file.endsWith("2099-01-01-0000.md")), "links are not listed");
+  }));
