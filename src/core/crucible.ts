@@ -20,6 +20,7 @@ import type { IndexPort } from "../index_service/index_port.ts";
 import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSessions } from "./cleanup.ts";
 import { type AuditReport, auditSessions, type SecretRules } from "./audit_sessions.ts";
 import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
+import { FOLLOWED_FORMATS, SourceFollower } from "./source_follower.ts";
 import type { IndexFilters } from "../index/search_index_api.ts";
 import { SessionHandle } from "./session_handle.ts";
 import type { PluginRuntime } from "./plugin_runtime.ts";
@@ -435,8 +436,34 @@ export class Crucible {
 
   /** Imports other tools' transcripts as sessions; re-importing a file adds only what is new. */
   async importSources(paths: string[], options: Omit<ImportOptions, "transform">): Promise<ImportReport> {
-    const hooks = await this.#hooks();
-    const transform: ImportOptions["transform"] = async (event, sessionId) => {
+    const transform = this.#importTransform(await this.#hooks());
+    return await this.#imported(await importSources(this.#store, paths, { ...options, transform }));
+  }
+
+  /**
+   * Follows one Claude Code or Codex transcript as it is written: each `step()`
+   * imports what was added since the last (the first: as {@linkcode importSources}
+   * would), reading only the new bytes.
+   */
+  followSource(path: string, options: Omit<ImportOptions, "transform">): { step(): Promise<ImportReport> } {
+    if (!FOLLOWED_FORMATS.includes(options.from)) {
+      throw new InvalidInputError("format to follow", options.from, FOLLOWED_FORMATS.join(" or "));
+    }
+    let follower: SourceFollower | undefined;
+    return {
+      step: async () => {
+        follower ??= new SourceFollower(this.#store, path, {
+          ...options,
+          transform: this.#importTransform(await this.#hooks()),
+        });
+        return await this.#imported(await follower.step());
+      },
+    };
+  }
+
+  /** Imported events go through `event:before-append` (redaction) like appended ones. */
+  #importTransform(hooks: HookRunner): ImportOptions["transform"] {
+    return async (event, sessionId) => {
       const session = this.#sessions.get(sessionId) ?? this.#hookSession(sessionId);
       const { events, vetoed } = await this.#beforeAppend(hooks, [event], session);
       for (const veto of vetoed) {
@@ -444,11 +471,12 @@ export class Crucible {
       }
       return events.length === 0 ? null : { ...events[0], at: event.at };
     };
-    const report = await importSources(this.#store, paths, { ...options, transform });
+  }
+
+  /** Tells the index about the logs an import wrote to. */
+  async #imported(report: ImportReport): Promise<ImportReport> {
     for (const session of report.sessions) {
-      if (session.events > 0) {
-        await this.#changed(...this.#store.logFiles(session.id));
-      }
+      if (session.events > 0) await this.#changed(...this.#store.logFiles(session.id));
     }
     return report;
   }

@@ -128,7 +128,11 @@ export function readStoreConfig(root: string, options: ReadStoreConfigOptions = 
     } else throw new ConfigError(path, `watch.${source} must be a folder, a list of folders, or false`);
   }
   const turnedOff = PROTECTED_PLUGINS.filter((name) => config.plugins[name]?.enabled === false);
-  if ((turnedOff.length > 0 || config.index.url !== undefined) && !isTrusted(path, bytes, options)) {
+  // Folders to watch would let a repository's config copy files from anywhere into its store.
+  const watched = Object.keys(config.watch).filter((source) => config.watch[source] !== false);
+  if (
+    (turnedOff.length > 0 || config.index.url !== undefined || watched.length > 0) && !isTrusted(path, bytes, options)
+  ) {
     const how = `trust it to apply: cru plugin trust ${JSON.stringify(path)}`;
     for (const name of turnedOff) {
       config.plugins[name].enabled = true;
@@ -139,6 +143,13 @@ export function readStoreConfig(root: string, options: ReadStoreConfigOptions = 
         `${path} names an index server (${config.index.url}), which it may not until you trust it (using the embedded index; ${how})`,
       );
       config.index = {};
+    }
+    for (const source of watched) {
+      config.refused.push(
+        `${path} names folders for cru watch to import (watch.${source}), which it may not until you trust it ` +
+          `(not watched; give them with --${source}, or ${how})`,
+      );
+      delete config.watch[source];
     }
   }
   return config;
