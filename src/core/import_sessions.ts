@@ -29,6 +29,7 @@ import { LineSplitter } from "../format/import/line_splitter.ts";
 import { SessionLogScanner, type SessionScan } from "../format/import/session_log_scanner.ts";
 import {
   SOURCE_FORMATS,
+  type SourceCompaction,
   type SourceEvent,
   type SourceFormat,
   SourceFormatError,
@@ -83,7 +84,8 @@ export interface ImportReport {
 /** What an event dropped by a plugin leaves in its place, so later imports still line up. */
 export const DROPPED_EVENT_NOTE = "(an imported event was dropped by a plugin)";
 
-const READ_CHUNK = 1024 * 1024;
+/** Bytes read from a transcript at a time. */
+export const READ_CHUNK = 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
 const BATCH_CHARS = 4 * 1024 * 1024;
 const LOCK_TIMEOUT_MS = 10_000;
@@ -140,7 +142,7 @@ export async function importSources(
 }
 
 /** Runs `work` as the only import into the store (an import cron job overlapping itself waits, bounded). */
-async function withImportLock(root: string, work: () => Promise<void>): Promise<void> {
+export async function withImportLock(root: string, work: () => Promise<void>): Promise<void> {
   ensureStoreRoot(root);
   const lock = openLockFile(join(root, IMPORT_LOCK_NAME));
   try {
@@ -246,7 +248,7 @@ function isFile(path: string): boolean {
 }
 
 /** Reads the start of a file far enough to know it is in the format (throws SourceFormatError if not). */
-function sniffFormat(path: string, from: ImportFormat): void {
+export function sniffFormat(path: string, from: ImportFormat): void {
   let bytes: Uint8Array;
   let whole: boolean;
   try {
@@ -272,32 +274,8 @@ function sniffFormat(path: string, from: ImportFormat): void {
 async function importFile(store: SessionStore, path: string, options: ImportOptions, report: ImportReport) {
   const mtime = formatTimestamp(statSync(path).mtime);
   const parser = createSourceParser(options.from, { file: path, fallbackTime: mtime });
-  let session: SessionImport | undefined;
-  /** The source session read last, opened in the store only once its first event comes. */
-  let pending: SourceSession | undefined;
-  const finish = async () => {
-    if (session) await session.finish();
-    else if (pending) {
-      const what = pending.format === "aider" ? pending.key.replace(/^# /, "") : "this session";
-      report.warnings.push({ file: path, line: pending.line, message: `${what} has no turns: nothing imported` });
-    }
-    session = undefined;
-  };
-  const take = async (items: SourceItem[]) => {
-    for (const item of items) {
-      if (item.kind === "session") {
-        await finish();
-        pending = item;
-      } else if (item.kind === "event") {
-        // Parsers put events only after a session; a stray one would be a parser bug.
-        if (!pending) throw new Error(`${path}:${item.line}: event before any session`);
-        session ??= await SessionImport.open(store, path, pending, item, options, report);
-        await session.add(item);
-      } else {
-        report.warnings.push({ file: path, line: item.line, message: item.message });
-      }
-    }
-  };
+  const sessions = new SourceSessions(store, path, options, report);
+  const take = (items: SourceItem[]) => sessions.take(items);
   const splitter = new LineSplitter();
   for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
     for (const line of splitter.push(chunk as Uint8Array)) {
@@ -307,11 +285,79 @@ async function importFile(store: SessionStore, path: string, options: ImportOpti
   }
   for (const line of splitter.end()) await take(parser.push(line));
   await take(parser.end());
-  await finish();
+  await sessions.finish();
+}
+
+/**
+ * Takes a file's parsed items into its sessions, one session after the other.
+ * A source session is opened in the store only when its first event comes:
+ * that event is part of what it is (its id), and a session without any makes
+ * nothing.
+ */
+export class SourceSessions {
+  readonly #store: SessionStore;
+  readonly #path: string;
+  readonly #options: ImportOptions;
+  readonly #report: ImportReport;
+  /** The source session read last, until its first event opens it. */
+  #pending: SourceSession | undefined;
+  /** Compactions the source recorded before the session's first event. */
+  #early: SourceCompaction[] = [];
+  /** The session the items go to now. */
+  current: SessionImport | undefined;
+
+  constructor(store: SessionStore, path: string, options: ImportOptions, report: ImportReport) {
+    this.#store = store;
+    this.#path = path;
+    this.#options = options;
+    this.#report = report;
+  }
+
+  async take(items: SourceItem[]): Promise<void> {
+    for (const item of items) {
+      if (item.kind === "session") {
+        await this.finish();
+        this.#pending = item;
+      } else if (item.kind === "compaction") {
+        if (this.current) await this.current.compact(item);
+        else this.#early.push(item);
+      } else if (item.kind === "event") {
+        // Parsers put events only after a session; a stray one would be a parser bug.
+        if (!this.#pending) throw new Error(`${this.#path}:${item.line}: event before any session`);
+        if (!this.current) {
+          this.current = await SessionImport.open(this.#store, this.#path, this.#pending, item, {
+            options: this.#options,
+            report: this.#report,
+          });
+          for (const early of this.#early.splice(0)) await this.current.compact(early);
+        }
+        await this.current.add(item);
+      } else {
+        this.#report.warnings.push({ file: this.#path, line: item.line, message: item.message });
+      }
+    }
+  }
+
+  /** The source session read last has ended: writes what waits, or says it had nothing to import. */
+  async finish(): Promise<void> {
+    if (this.current) await this.current.finish();
+    else if (this.#pending) {
+      const pending = this.#pending;
+      const what = pending.format === "aider" ? pending.key.replace(/^# /, "") : "this session";
+      this.#report.warnings.push({
+        file: this.#path,
+        line: pending.line,
+        message: `${what} has no turns: nothing imported`,
+      });
+    }
+    this.current = undefined;
+    this.#pending = undefined;
+    this.#early = [];
+  }
 }
 
 /** One session of a file being imported: lines the source's events up with what is already there. */
-class SessionImport {
+export class SessionImport {
   readonly #store: SessionStore;
   readonly #path: string;
   readonly #start: SourceSession;
@@ -351,8 +397,7 @@ class SessionImport {
     path: string,
     start: SourceSession,
     first: SourceEvent,
-    options: ImportOptions,
-    report: ImportReport,
+    { options, report }: { options: ImportOptions; report: ImportReport },
   ): Promise<SessionImport> {
     const type = options.type ?? (start.format === "aider" || start.format === "specstory" ? "chat" : "agent");
     const id = importedSessionId({ type, format: start.format, identity: sessionIdentity(start, first.event) });
@@ -419,6 +464,27 @@ class SessionImport {
     });
   }
 
+  /**
+   * The source compacted its context: what follows goes into a continuation
+   * log. Only when what follows is new (a re-import passes it by); the
+   * compaction is no event, so the counts that line a re-import up hold.
+   */
+  async compact(item: SourceCompaction): Promise<void> {
+    if (this.#stopped || this.#seen < this.#scan.sourceEvents) return;
+    await this.#flush(true);
+    await this.#store.compact(this.#entry.id, item.summary, { at: item.at });
+  }
+
+  /** The session's id. */
+  get id(): string {
+    return this.#entry.id;
+  }
+
+  /** Writes the events that wait in the batch (a follower, at the end of what was read so far). */
+  async flushPending(): Promise<void> {
+    await this.#flush();
+  }
+
   /** The source session has ended: writes what waits and checks nothing went missing. */
   async finish(): Promise<void> {
     await this.#flush();
@@ -452,8 +518,9 @@ class SessionImport {
     }
   }
 
-  async #flush(): Promise<void> {
-    if (this.#batch.length === 0) return;
+  /** Writes the batch; `create` makes the session even with nothing to write (a compaction needs it). */
+  async #flush(create = false): Promise<void> {
+    if (this.#batch.length === 0 && !(create && this.#type !== undefined)) return;
     const batch = this.#batch;
     this.#batch = [];
     this.#batchChars = 0;
@@ -461,6 +528,7 @@ class SessionImport {
       this.#create(this.#type, batch);
       this.#type = undefined;
     }
+    if (batch.length === 0) return;
     await this.#store.appendTimed(this.#entry.id, batch);
     this.#entry.events += batch.length;
   }

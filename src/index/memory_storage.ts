@@ -36,6 +36,8 @@ export class MemoryStorage implements IndexStorage {
   #failing = new Map<StorageCall, number>();
   /** How many times each call ran (for tests that count round trips). */
   readonly calls = new Map<string, number>();
+  /** Every call waits this long first, as a round trip to a server would (default 0). */
+  latencyMs = 0;
 
   /**
    * Makes the `skip`+1-th next call of this kind throw {@linkcode SimulatedCrash}
@@ -45,8 +47,15 @@ export class MemoryStorage implements IndexStorage {
     this.#failing.set(call, skip);
   }
 
-  #enter(call: string): void {
+  /** Forgets every failure armed by {@linkcode MemoryStorage.failNext} that has not happened. */
+  cancelFailures(): void {
+    this.#failing.clear();
+  }
+
+  /** Counts the call, and rejects when it is the one to fail; awaited first by every call. */
+  async #enter(call: string): Promise<void> {
     this.calls.set(call, (this.calls.get(call) ?? 0) + 1);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const skip = this.#failing.get(call as StorageCall);
     if (skip === undefined) return;
     if (skip > 0) {
@@ -57,18 +66,18 @@ export class MemoryStorage implements IndexStorage {
     throw new SimulatedCrash(call as StorageCall);
   }
 
-  loadState(): Promise<IndexState | undefined> {
-    this.#enter("loadState");
-    return Promise.resolve(this.#state === undefined ? undefined : structuredClone(this.#state));
+  async loadState(): Promise<IndexState | undefined> {
+    await this.#enter("loadState");
+    return this.#state === undefined ? undefined : structuredClone(this.#state);
   }
 
-  loadFiles(): Promise<FileRecord[]> {
-    this.#enter("loadFiles");
-    return Promise.resolve([...this.#files.values()].map((record) => structuredClone(record)));
+  async loadFiles(): Promise<FileRecord[]> {
+    await this.#enter("loadFiles");
+    return [...this.#files.values()].map((record) => structuredClone(record));
   }
 
-  loadHeads(ids: string[]): Promise<SegmentHead[]> {
-    this.#enter("loadHeads");
+  async loadHeads(ids: string[]): Promise<SegmentHead[]> {
+    await this.#enter("loadHeads");
     const heads: SegmentHead[] = [];
     for (const id of ids) {
       const segment = this.#segments.get(id);
@@ -76,63 +85,63 @@ export class MemoryStorage implements IndexStorage {
       const { postings: _postings, texts: _texts, ...head } = segment;
       heads.push(structuredClone(head));
     }
-    return Promise.resolve(heads);
+    return heads;
   }
 
-  writeSegment(segment: StoredSegment): Promise<void> {
-    this.#enter("writeSegment");
+  async writeSegment(segment: StoredSegment): Promise<void> {
+    await this.#enter("writeSegment");
     this.#segments.set(segment.id, structuredClone(segment));
-    return Promise.resolve();
+    return;
   }
 
-  commit(change: IndexCommit): Promise<void> {
-    this.#enter("commit");
+  async commit(change: IndexCommit): Promise<void> {
+    await this.#enter("commit");
     const version = this.#state?.version ?? 0;
     if (change.baseVersion !== version) {
-      return Promise.reject(new Error(`commit based on version ${change.baseVersion}, but the state is ${version}`));
+      throw new Error(`commit based on version ${change.baseVersion}, but the state is ${version}`);
     }
     this.#state = { ...structuredClone(change.state), version: version + 1 };
     for (const file of change.removeFiles) this.#files.delete(file);
     for (const record of change.putFiles) this.#files.set(record.file, structuredClone(record));
-    return Promise.resolve();
+    return;
   }
 
-  readPostings(wanted: { segment: string; term: number }[]): Promise<Map<string, Uint8Array>> {
-    this.#enter("readPostings");
+  async readPostings(wanted: { segment: string; term: number }[]): Promise<Map<string, Uint8Array>> {
+    await this.#enter("readPostings");
     const found = new Map<string, Uint8Array>();
     for (const { segment, term } of wanted) {
       const postings = this.#segments.get(segment)?.postings[term];
       if (postings !== undefined) found.set(pairKey(segment, term), postings.slice());
     }
-    return Promise.resolve(found);
+    return found;
   }
 
-  readTexts(wanted: { segment: string; doc: number }[]): Promise<Map<string, string>> {
-    this.#enter("readTexts");
+  async readTexts(wanted: { segment: string; doc: number }[]): Promise<Map<string, string>> {
+    await this.#enter("readTexts");
     const found = new Map<string, string>();
     for (const { segment, doc } of wanted) {
       const text = this.#segments.get(segment)?.texts[doc];
       if (text !== undefined) found.set(pairKey(segment, doc), text);
     }
-    return Promise.resolve(found);
+    return found;
   }
 
-  segmentIds(): Promise<string[]> {
-    this.#enter("segmentIds");
-    return Promise.resolve([...this.#segments.keys()]);
+  async segmentIds(): Promise<string[]> {
+    await this.#enter("segmentIds");
+    return [...this.#segments.keys()];
   }
 
-  deleteSegments(ids: string[]): Promise<void> {
-    this.#enter("deleteSegments");
+  async deleteSegments(ids: string[]): Promise<void> {
+    await this.#enter("deleteSegments");
     for (const id of ids) this.#segments.delete(id);
-    return Promise.resolve();
+    return;
   }
 
-  clear(): Promise<void> {
-    this.#enter("clear");
+  async clear(): Promise<void> {
+    await this.#enter("clear");
     this.#state = undefined;
     this.#files.clear();
     this.#segments.clear();
-    return Promise.resolve();
+    return;
   }
 }

@@ -18,19 +18,27 @@ export interface MergePolicy {
   mergeFactor: number;
   /** Above this many segments, the smallest ones merge whatever their level (default 24). */
   maxSegments: number;
-  /** A merge never makes a segment of more documents than this (its texts are held in memory while merging). */
+  /** A merge never makes a segment of more documents than this (its texts are held in memory while merging; default 131,072). */
   maxMergedDocs: number;
 }
 
 /** Postings (or texts) read per round trip while merging. */
 const CHUNK = 4_096;
+/** At most about this many postings entries are merged between two yields to the event loop. */
+const WORK_PER_CHUNK = 200_000;
+
+/** Lets queued events (a query arriving on a socket) run: a resolved promise would not. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 /**
  * The segments to merge next, or undefined when no merge is due: a segment
- * more than half dead (alone, to drop its dead); else the `mergeFactor`
- * smallest of the lowest level that has that many; else, above `maxSegments`,
- * the `mergeFactor` smallest of all. Never more than `maxMergedDocs` live
- * documents in the result.
+ * more than half dead (alone, to drop its dead); else, in the lowest level
+ * that has `mergeFactor` segments, its smallest ones; else, above
+ * `maxSegments`, the smallest of all. A run takes at most `mergeFactor`
+ * segments and only as many as keep the result within `maxMergedDocs` live
+ * documents (at least two, or there is nothing to merge).
  *
  * @example
  * ```ts
@@ -42,19 +50,24 @@ export function pickMerge(segments: readonly Segment[], policy: MergePolicy): Se
   const halfDead = segments.find((segment) => segment.deadCount > 0 && segment.deadCount * 2 > segment.docCount);
   if (halfDead !== undefined) return [halfDead];
   const bySize = (a: Segment, b: Segment) => a.liveCount - b.liveCount;
-  const fits = (run: Segment[]) => run.reduce((sum, segment) => sum + segment.liveCount, 0) <= policy.maxMergedDocs;
+  const run = (candidates: Segment[]): Segment[] | undefined => {
+    const picked: Segment[] = [];
+    let docs = 0;
+    for (const segment of [...candidates].sort(bySize)) {
+      if (picked.length >= policy.mergeFactor || docs + segment.liveCount > policy.maxMergedDocs) break;
+      picked.push(segment);
+      docs += segment.liveCount;
+    }
+    return picked.length >= 2 ? picked : undefined;
+  };
   const levels = [...new Set(segments.map((segment) => segment.level))].sort((a, b) => a - b);
   for (const level of levels) {
-    const tier = segments.filter((segment) => segment.level === level).sort(bySize);
+    const tier = segments.filter((segment) => segment.level === level);
     if (tier.length < policy.mergeFactor) continue;
-    const run = tier.slice(0, policy.mergeFactor);
-    if (fits(run)) return run;
+    const picked = run(tier);
+    if (picked !== undefined) return picked;
   }
-  if (segments.length > policy.maxSegments) {
-    const run = [...segments].sort(bySize).slice(0, Math.max(2, policy.mergeFactor));
-    if (fits(run)) return run;
-  }
-  return undefined;
+  return segments.length > policy.maxSegments ? run([...segments]) : undefined;
 }
 
 /** A merged segment and where each input document went (-1: dropped, it was dead). */
@@ -86,6 +99,7 @@ export async function mergeSegments(inputs: readonly Segment[], storage: IndexSt
   });
   const texts: string[] = [];
   for (let i = 0; i < live.length; i += CHUNK) {
+    await yieldToEvents();
     const chunk = live.slice(i, i + CHUNK);
     const found = await storage.readTexts(chunk);
     for (const { segment, doc } of chunk) {
@@ -104,7 +118,8 @@ export async function mergeSegments(inputs: readonly Segment[], storage: IndexSt
     const batch: string[] = [];
     const wanted: { segment: string; term: number }[] = [];
     const sources: { input: number; term: number }[][] = [];
-    while (batch.length < CHUNK) {
+    let work = 0;
+    while (batch.length < CHUNK && work < WORK_PER_CHUNK) {
       let next: string | undefined;
       inputs.forEach((input, i) => {
         const term = input.terms[cursors[i]];
@@ -116,6 +131,7 @@ export async function mergeSegments(inputs: readonly Segment[], storage: IndexSt
         if (input.terms[cursors[i]] === next) {
           from.push({ input: i, term: cursors[i] });
           wanted.push({ segment: input.id, term: cursors[i] });
+          work += input.docFreqs[cursors[i]];
           cursors[i]++;
         }
       });
@@ -123,6 +139,7 @@ export async function mergeSegments(inputs: readonly Segment[], storage: IndexSt
       sources.push(from);
     }
     if (batch.length === 0) break;
+    await yieldToEvents();
     const found = await storage.readPostings(wanted);
     batch.forEach((term, b) => {
       const docs: number[] = [];

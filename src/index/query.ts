@@ -3,9 +3,10 @@
  *
  * - words: every one must match (`build error`);
  * - `"exact phrase"`: its terms in a row (an unclosed quote closes at the end);
- * - `prefix*`: any term starting with the word's folded form (see {@linkcode prefixKey});
+ * - `prefix*`: any term starting with the word's folded (unstemmed) form, or the word's own stem;
  * - `-word`, `-"phrase"`, `-prefix*`: documents matching it are left out;
- * - `a OR b`: either; `OR` binds tighter than the implicit AND, so `x a OR b` is x AND (a OR b).
+ * - `a OR b`: either; `OR` binds tighter than the implicit AND, so `x a OR b` is x AND (a OR b). An `OR`
+ *   that has no positive word on both sides is dropped (search for the word "or" in lowercase).
  *
  * Words go through the search tokenizer. A word that gives several terms
  * (`foo-bar`, `初始化`) is a phrase of them: its terms must stand in a row, as
@@ -51,18 +52,21 @@ export function parseQuery(query: string): ParsedQuery {
   const excluded: QueryAtom[] = [];
   const pieces = split(query);
   let joinNext = false;
+  // Whether the last piece added a clause: only then can an OR join the next piece to it.
+  let lastPositive = false;
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i];
-    const isOr = !piece.quoted && !piece.negated && piece.text === "OR";
-    if (isOr && clauses.length > 0 && !joinNext && i + 1 < pieces.length && !pieces[i + 1].negated) {
-      joinNext = true;
+    if (!piece.quoted && !piece.negated && piece.text === "OR") {
+      // An OR between two positive pieces joins them; anywhere else (first, last, before -x) it is dropped.
+      joinNext = lastPositive && i + 1 < pieces.length && !pieces[i + 1].negated;
       continue;
     }
-    const atom = atomOf(piece, query);
-    if (atom === undefined) continue;
-    if (piece.negated) excluded.push(atom);
-    else if (joinNext) clauses[clauses.length - 1].push(atom);
-    else clauses.push([atom]);
+    const atoms = atomsOf(piece, query);
+    if (atoms.length === 0) continue;
+    if (piece.negated) excluded.push(...atoms);
+    else if (joinNext) clauses[clauses.length - 1].push(...atoms);
+    else clauses.push(atoms);
+    lastPositive = !piece.negated;
     joinNext = false;
   }
   if (clauses.length === 0) {
@@ -103,38 +107,31 @@ function split(query: string): Piece[] {
   return pieces;
 }
 
-function atomOf(piece: Piece, query: string): QueryAtom | undefined {
+function atomsOf(piece: Piece, query: string): QueryAtom[] {
   if (piece.prefix) {
     const spans = tokenizeWithOffsets(piece.text);
     if (spans.length > 1) {
       throw new InvalidInputError("query", query, `a single word before "*", not ${JSON.stringify(piece.text)}`);
     }
-    if (spans.length === 0) return undefined;
+    if (spans.length === 0) return [];
     const [{ term, start, end }] = spans;
-    return { kind: "prefix", prefix: prefixKey(piece.text.slice(start, end), term) };
+    const folded = foldOnly(piece.text.slice(start, end), term);
+    // The word's own stem too: `running*` finds "run", the term "running" was indexed as.
+    return term.startsWith(folded)
+      ? [{ kind: "prefix", prefix: folded }]
+      : [{ kind: "prefix", prefix: folded }, { kind: "term", term }];
   }
   const terms = tokenize(piece.text);
-  if (terms.length === 0) return undefined;
-  if (terms.length === 1) return { kind: "term", term: terms[0] };
-  return { kind: "phrase", terms };
+  if (terms.length === 0) return [];
+  if (terms.length === 1) return [{ kind: "term", term: terms[0] }];
+  return [{ kind: "phrase", terms }];
 }
 
-/**
- * The key a `word*` prefix matches terms by: the common start of the word's
- * folded form and its stem, so `running*` finds `run` (stem of running) and
- * `runner`, and `happy*` finds `happi` (stem of happy) and `happen`.
- */
-export function prefixKey(word: string, term: string): string {
-  const folded = foldOnly(word);
-  let n = 0;
-  while (n < folded.length && n < term.length && folded[n] === term[n]) n++;
-  return n > 0 ? folded.slice(0, n) : term;
-}
-
-/** The word lowercased and folded, without stemming (a CJK word is its own term). */
-function foldOnly(word: string): string {
-  const term = termOfWord(word);
+/** The word lowercased and folded, without stemming (its term when the tokenizer does not stem it). */
+function foldOnly(word: string, term: string): string {
   const lower = word.toLowerCase();
-  // termOfWord stems only plain a–z words; their folded form is the lowercase word.
-  return /^[a-z]+$/.test(lower) ? lower : term;
+  // The tokenizer stems only words that fold to plain a–z.
+  if (/^[a-z]+$/.test(lower)) return lower;
+  const folded = termOfWord(`${word}0`);
+  return /^[a-z]+0$/.test(folded) ? folded.slice(0, -1) : term;
 }

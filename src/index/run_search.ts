@@ -11,6 +11,7 @@
  * @module
  */
 import type { SearchHit } from "../model/search_result.ts";
+import { formatTimestamp } from "../model/timestamp.ts";
 import { bestSnippet } from "./best_snippet.ts";
 import { idf, termScore } from "./bm25.ts";
 import type { FileRecord } from "./index_storage.ts";
@@ -35,7 +36,7 @@ export interface SearchSources {
   /** Texts of (segment, doc) pairs, in one round trip. */
   texts(wanted: { segment: Segment; doc: number }[]): Promise<Map<Segment, Map<number, string>>>;
   /** The file records, for session-level filters and title hits. */
-  records: Map<string, FileRecord>;
+  records: ReadonlyMap<string, FileRecord>;
 }
 
 /** A scoring unit: one BM25 term (a query term, a phrase's term, or a whole prefix). */
@@ -187,9 +188,12 @@ export async function runSearch(
   for (const i of order) {
     const { segment, docs, check } = perSegment[i];
     const kept = verified.get(segment);
-    const countOnly = top.full && bounds[i] < top.worst!.score;
+    const countOnly = top.full && bounds[i] < (top.worst?.score ?? Infinity);
     const cursors = new Int32Array(units.length);
     const columns = segment.columns;
+    const unitDocs = units.map((unit) => unit.postings.get(segment)!.docs);
+    const unitTfs = units.map((unit) => unit.postings.get(segment)!.tfs);
+    const unitIdfs = units.map((unit) => unit.idf);
     for (let d = 0; d < docs.length; d++) {
       const doc = docs[d];
       if (check[d] === 1 && !kept?.has(doc)) continue;
@@ -197,16 +201,16 @@ export async function runSearch(
       if (countOnly) continue;
       const length = columns.length[doc];
       let score = 0;
-      for (let u = 0; u < units.length; u++) {
-        const postings = units[u].postings.get(segment)!;
+      for (let u = 0; u < unitDocs.length; u++) {
+        const postingDocs = unitDocs[u];
         let at = cursors[u];
-        while (at < postings.docs.length && postings.docs[at] < doc) at++;
+        while (at < postingDocs.length && postingDocs[at] < doc) at++;
         cursors[u] = at;
-        if (at < postings.docs.length && postings.docs[at] === doc) {
-          score += termScore(units[u].idf, postings.tfs[at], length, averageLength);
+        if (at < postingDocs.length && postingDocs[at] === doc) {
+          score += termScore(unitIdfs[u], unitTfs[u][at], length, averageLength);
         }
       }
-      if (top.full && score < top.worst!.score) continue;
+      if (top.full && score < (top.worst?.score ?? Infinity)) continue;
       top.offer({
         segment,
         doc,
@@ -240,7 +244,7 @@ function better(a: Match, b: Match): boolean {
   return a.seq < b.seq;
 }
 
-function hitOf(match: Match, snippet: string, records: Map<string, FileRecord>): SearchHit {
+function hitOf(match: Match, snippet: string, records: ReadonlyMap<string, FileRecord>): SearchHit {
   const { segment, doc } = match;
   const columns = segment.columns;
   const role = columns.roles[columns.role[doc]];
@@ -263,7 +267,7 @@ function hitOf(match: Match, snippet: string, records: Map<string, FileRecord>):
 }
 
 function isoOf(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : "";
+  return Number.isFinite(ms) ? formatTimestamp(new Date(ms)) : "";
 }
 
 function atomTerms(atom: QueryAtom): string[] {
@@ -285,7 +289,7 @@ function matcherOf(query: ParsedQuery): (term: string) => boolean {
 function docFilter(
   segment: Segment,
   filters: IndexFilters,
-  records: Map<string, FileRecord>,
+  records: ReadonlyMap<string, FileRecord>,
 ): ((doc: number) => boolean) | undefined {
   const columns = segment.columns;
   const checks: ((doc: number) => boolean)[] = [];
@@ -322,6 +326,8 @@ function docFilter(
       return last >= since;
     });
   }
+  if (checks.length === 0) return () => true;
+  if (checks.length === 1) return checks[0];
   return (doc) => checks.every((check) => check(doc));
 }
 
@@ -374,6 +380,29 @@ function contains(docs: Uint32Array, doc: number): boolean {
 function union(lists: Postings[]): Postings {
   if (lists.length === 0) return EMPTY;
   if (lists.length === 1) return lists[0];
+  let last = 0;
+  let sum = 0;
+  for (const list of lists) {
+    sum += list.docs.length;
+    if (list.docs.length > 0) last = Math.max(last, list.docs[list.docs.length - 1]);
+  }
+  if (sum === 0) return EMPTY;
+  // Dense when the documents are many for their range (a prefix's expansions), else sort what there is.
+  if (last < sum * 8) {
+    const tf = new Uint32Array(last + 1);
+    for (const list of lists) for (let i = 0; i < list.docs.length; i++) tf[list.docs[i]] += list.tfs[i];
+    let n = 0;
+    for (let doc = 0; doc <= last; doc++) if (tf[doc] > 0) n++;
+    const docs = new Uint32Array(n);
+    const tfs = new Uint32Array(n);
+    n = 0;
+    for (let doc = 0; doc <= last; doc++) {
+      if (tf[doc] === 0) continue;
+      docs[n] = doc;
+      tfs[n++] = tf[doc];
+    }
+    return { docs, tfs };
+  }
   const tf = new Map<number, number>();
   for (const list of lists) {
     for (let i = 0; i < list.docs.length; i++) tf.set(list.docs[i], (tf.get(list.docs[i]) ?? 0) + list.tfs[i]);

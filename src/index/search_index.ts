@@ -10,10 +10,10 @@
  *
  * @module
  */
-import { summarizeSession } from "../model/session_summary.ts";
 import type { SessionSummary } from "../model/search_result.ts";
 import { eventHash } from "./event_hash.ts";
-import type { FileRecord, IndexState, IndexStorage, StoredSegment } from "./index_storage.ts";
+import { FileRecords, type SummaryEntry } from "./file_records.ts";
+import type { FileRecord, IndexState, IndexStorage, SegmentHead, StoredSegment } from "./index_storage.ts";
 import { pairKey } from "./index_storage.ts";
 import { type MergePolicy, mergeSegments, pickMerge } from "./merge_segments.ts";
 import { decodePostings, type Postings } from "./postings_codec.ts";
@@ -79,7 +79,7 @@ class SegmentSearchIndex implements SearchIndex {
   #committed: Segment[] = [];
   #pending: Pending[] = [];
   #tail = Segment.tail();
-  #records = new Map<string, FileRecord>();
+  readonly #records = new FileRecords();
   /** Records changed since the last commit (null: removed). */
   #dirty = new Map<string, FileRecord | null>();
   #fileDocs = new Map<string, DocRef[]>();
@@ -93,7 +93,8 @@ class SegmentSearchIndex implements SearchIndex {
     this.#policy = {
       mergeFactor: options.mergeFactor ?? 8,
       maxSegments: options.maxSegments ?? 24,
-      maxMergedDocs: options.maxMergedDocs ?? 262_144,
+      // A merge holds its result's texts in memory: ~130k events of a few hundred bytes keep the owner's peak low.
+      maxMergedDocs: options.maxMergedDocs ?? 131_072,
     };
     this.#cache = new PostingsCache(options.postingsCacheBytes ?? 64 * 1024 * 1024);
   }
@@ -108,16 +109,16 @@ class SegmentSearchIndex implements SearchIndex {
     const heads = isState(state) && state.tokenizer === TOKENIZER_VERSION
       ? await this.#storage.loadHeads(state.segments)
       : undefined;
-    if (heads === undefined || heads.length !== state.segments.length) {
+    const segments = heads === undefined ? undefined : segmentsOf(state, heads);
+    if (segments === undefined) {
       await this.#storage.clear();
       this.status = "rebuilt";
       return;
     }
-    const byId = new Map(heads.map((head) => [head.id, head]));
-    this.#committed = state.segments.map((id) => Segment.fromHead(byId.get(id)!, state.tombstones[id] ?? []));
+    this.#committed = segments;
     this.#version = state.version;
     for (const record of await this.#storage.loadFiles()) {
-      this.#records.set(record.file, { ...record, facts: record.facts ?? {} });
+      this.#records.set({ ...record, facts: record.facts ?? {} });
     }
     this.#rebuildFileDocs();
     await this.#sweep(state.segments);
@@ -150,6 +151,10 @@ class SegmentSearchIndex implements SearchIndex {
 
   get tailSize(): number {
     return this.#tail.docCount + this.#pending.reduce((sum, pending) => sum + pending.segment.docCount, 0);
+  }
+
+  get uncommitted(): boolean {
+    return this.#tail.docCount > 0 || this.#pending.length > 0 || this.#dirty.size > 0 || this.#killed;
   }
 
   putLog(log: IndexedLog): void {
@@ -220,7 +225,7 @@ class SegmentSearchIndex implements SearchIndex {
       fingerprint: { ...log.fingerprint },
       facts: { ...log.facts },
     };
-    this.#records.set(log.file, record);
+    this.#records.set(record);
     this.#dirty.set(log.file, record);
   }
 
@@ -234,12 +239,17 @@ class SegmentSearchIndex implements SearchIndex {
     if (ref.segment.kill(ref.doc)) this.#killed = true;
   }
 
-  fingerprints(): Map<string, Fingerprint> {
-    return new Map([...this.#records].map(([file, record]) => [file, record.fingerprint]));
+  fingerprints(): ReadonlyMap<string, Fingerprint> {
+    return this.#records.fingerprints;
   }
 
   search(query: string, filters: IndexFilters = {}): Promise<SearchAnswer> {
-    const parsed = parseQuery(query);
+    let parsed;
+    try {
+      parsed = parseQuery(query);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const running = runSearch(parsed, filters, this.#segments(), this.#sources());
     this.#searches.add(running);
     const forget = () => this.#searches.delete(running);
@@ -249,7 +259,7 @@ class SegmentSearchIndex implements SearchIndex {
 
   #sources(): SearchSources {
     return {
-      records: this.#records,
+      records: this.#records.map,
       postings: async (wanted) => {
         const found = new Map<Segment, Map<number, Postings>>();
         const put = (segment: Segment, term: number, postings: Postings) => {
@@ -306,22 +316,15 @@ class SegmentSearchIndex implements SearchIndex {
   }
 
   listSessions(filters: IndexFilters = {}): SessionSummary[] {
-    const bySession = new Map<string, FileRecord[]>();
-    for (const record of this.#records.values()) {
-      let logs = bySession.get(record.sessionId);
-      if (logs === undefined) bySession.set(record.sessionId, logs = []);
-      logs.push(record);
-    }
-    const summaries: { summary: SessionSummary; lastMs: number }[] = [];
-    for (const [id, logs] of bySession) {
-      if (filters.session !== undefined && id !== filters.session) continue;
-      if (!logs.some((log) => fileMatches(log, filters))) continue;
-      const summary = summarizeSession(logs.map((log) => ({ ...log, mtimeMs: log.fingerprint.mtimeMs })));
+    const summaries: SummaryEntry[] = [];
+    for (const entry of this.#records.sessions()) {
+      const { summary, lastMs, logs } = entry;
+      if (filters.session !== undefined && summary.id !== filters.session) continue;
       if (filters.type !== undefined && summary.type !== filters.type) continue;
-      const lastMs = Date.parse(summary.last_activity);
       if (filters.since !== undefined && !(lastMs >= filters.since)) continue;
       if (filters.until !== undefined && !(lastMs <= filters.until)) continue;
-      summaries.push({ summary, lastMs });
+      if (!logs.some((log) => fileMatches(log, filters))) continue;
+      summaries.push(entry);
     }
     summaries.sort((a, b) => b.lastMs - a.lastMs || (a.summary.id < b.summary.id ? -1 : 1));
     const limited = filters.limit !== undefined ? summaries.slice(0, filters.limit) : summaries;
@@ -443,6 +446,17 @@ function docKey(seq: number, line: number, hash: number): string {
   return `${seq}:${line}:${hash >>> 0}`;
 }
 
+/** The committed segments, or undefined when a head is missing or not understood (then the index is rebuilt). */
+function segmentsOf(state: IndexState, heads: SegmentHead[]): Segment[] | undefined {
+  const byId = new Map(heads.map((head) => [head.id, head]));
+  if (!state.segments.every((id) => byId.has(id))) return undefined;
+  try {
+    return state.segments.map((id) => Segment.fromHead(byId.get(id)!, state.tombstones[id] ?? []));
+  } catch {
+    return undefined;
+  }
+}
+
 function isState(state: IndexState): boolean {
   return typeof state.version === "number" && typeof state.tokenizer === "string" &&
     Array.isArray(state.segments) && typeof state.tombstones === "object" && state.tombstones !== null;
@@ -470,6 +484,12 @@ class PostingsCache {
   set(key: string, postings: Postings): void {
     const size = postings.docs.byteLength + postings.tfs.byteLength + 64;
     if (size > this.#limit / 4) return;
+    // Two searches that missed together set the same key: count it once.
+    const old = this.#entries.get(key);
+    if (old !== undefined) {
+      this.#entries.delete(key);
+      this.#bytes -= old.docs.byteLength + old.tfs.byteLength + 64;
+    }
     this.#entries.set(key, postings);
     this.#bytes += size;
     for (const [old, value] of this.#entries) {

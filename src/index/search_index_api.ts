@@ -107,11 +107,17 @@ export interface SearchIndex {
   /** Forgets a log (its documents become tombstones). */
   removeLog(file: string): void;
   /** What the index holds per file (committed and in the tail). */
-  fingerprints(): Map<string, Fingerprint>;
+  fingerprints(): ReadonlyMap<string, Fingerprint>;
   search(query: string, filters?: IndexFilters): Promise<SearchAnswer>;
   listSessions(filters?: IndexFilters): SessionSummary[];
   /** Documents in the tail, not yet written out. */
   readonly tailSize: number;
+  /**
+   * True while anything awaits a commit: tail documents, but also tombstones and
+   * file records (a removed log, or a rewrite that only dropped events, adds no
+   * document yet must be flushed to be persisted). `flush()` is a no-op otherwise.
+   */
+  readonly uncommitted: boolean;
   flush(): Promise<void>;
   /** Runs one tiered merge if one is due; true when it merged. */
   merge(): Promise<boolean>;

@@ -101,33 +101,37 @@ export class Segment {
   add(doc: NewDoc): number {
     const memory = this.memory;
     if (memory === undefined) throw new Error(`segment ${this.id} is stored: it cannot grow`);
-    const counts = new Map<string, number>();
+    const number = this.columns.count;
+    const docFreqs = this.docFreqs as number[];
+    const { termIndex, docs, tfs } = memory;
     let length = 0;
+    // One map lookup per term: a term's postings end with this document once it was seen in it.
     forEachTerm(doc.text, (term) => {
-      counts.set(term, (counts.get(term) ?? 0) + 1);
       length++;
+      let t = termIndex.get(term);
+      if (t === undefined) {
+        t = this.terms.length;
+        this.terms.push(term);
+        termIndex.set(term, t);
+        docs.push([number]);
+        tfs.push([1]);
+        docFreqs.push(1);
+        return;
+      }
+      const termDocs = docs[t];
+      if (termDocs[termDocs.length - 1] === number) tfs[t][termDocs.length - 1]++;
+      else {
+        termDocs.push(number);
+        tfs[t].push(1);
+        docFreqs[t]++;
+      }
     });
-    const number = (this.columns as ColumnsWriter).add({
+    (this.columns as ColumnsWriter).add({
       ...doc.row,
       length,
       file: internName(doc.row.file, this.files, memory.fileIndex),
       session: internName(doc.row.session, this.sessions, memory.sessionIndex),
     });
-    const docFreqs = this.docFreqs as number[];
-    for (const [term, tf] of counts) {
-      let t = memory.termIndex.get(term);
-      if (t === undefined) {
-        t = this.terms.length;
-        this.terms.push(term);
-        memory.termIndex.set(term, t);
-        memory.docs.push([]);
-        memory.tfs.push([]);
-        docFreqs.push(0);
-      }
-      memory.docs[t].push(number);
-      memory.tfs[t].push(tf);
-      docFreqs[t]++;
-    }
     memory.texts.push(doc.text);
     if (number >= this.dead.length) {
       const grown = new Uint8Array(this.dead.length * 2);

@@ -76,6 +76,11 @@ const SPECIAL = /[ßæøœđðþłħıŧŋĸſ]/g;
 const MARKS_AND_SEPARATORS = /[^\p{L}\p{N}]/gu;
 const ASCII_LOWER_WORD = /^[a-z]+$/;
 
+/** A direct-mapped cache of ASCII raw word → term, by a hash computed while scanning (bounded by its size). */
+const SLOT_MASK = 0xffff;
+const slotRaw: (string | undefined)[] = new Array(SLOT_MASK + 1).fill(undefined);
+const slotTerm: string[] = new Array(SLOT_MASK + 1).fill("");
+
 /** Raw word → term, bounded: most text repeats a small vocabulary. */
 const cache = new Map<string, string>();
 const CACHE_LIMIT = 100_000;
@@ -135,19 +140,39 @@ export function forEachTerm(text: string, sink: TermSink): void {
       continue;
     }
     const start = i;
+    let ascii = code < 128;
+    let hash = Math.imul(0x811c9dc5 ^ code, 0x01000193);
     i += width;
     while (i < length) {
       const next = text.charCodeAt(i);
-      if (next < 0xd800 || next > 0xdfff) {
+      if (next < 128) {
+        if (classes[next] !== WORD) break;
+        hash = Math.imul(hash ^ next, 0x01000193);
+        i++;
+      } else if (next < 0xd800 || next > 0xdfff) {
         if (classOf(next) !== WORD) break;
+        ascii = false;
         i++;
       } else {
         const point = text.codePointAt(i)!;
         if (classify(String.fromCodePoint(point)) !== WORD) break;
+        ascii = false;
         i += point > 0xffff ? 2 : 1;
       }
     }
-    const term = termOfWord(text.slice(start, i));
+    let term: string;
+    if (ascii) {
+      // The fast path: most words are ASCII and repeat; find them without cutting a string out of the text.
+      const slot = (hash ^ (hash >>> 16)) & SLOT_MASK;
+      const raw = slotRaw[slot];
+      if (raw !== undefined && raw.length === i - start && text.startsWith(raw, start)) term = slotTerm[slot];
+      else {
+        const word = text.slice(start, i);
+        term = termOfWord(word);
+        slotRaw[slot] = word;
+        slotTerm[slot] = term;
+      }
+    } else term = termOfWord(text.slice(start, i));
     if (term !== "") sink(term, start, i);
   }
 }

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { SearchIndex } from "../index/search_index_api.ts";
 import type { ParseWarning } from "../model/log.ts";
@@ -146,7 +147,7 @@ export class IndexService {
   /** Writes the tail out and runs the merges that are due (before an owner exits). */
   async persist(): Promise<void> {
     clearTimeout(this.#flushTimer);
-    if (this.#index.tailSize > 0) await this.#index.flush();
+    if (this.#index.uncommitted) await this.#index.flush();
     while (await this.#index.merge()) { /* one merge at a time until none is due */ }
   }
 
@@ -156,13 +157,23 @@ export class IndexService {
     await this.persist();
   }
 
-  /** The watcher saw a change: a log, or a whole session folder (created, removed, archived). */
+  /**
+   * The watcher saw a change: a log, or a whole session folder (created,
+   * removed, archived). A folder's logs are those the index knows under it and
+   * those in it now: listing one folder, not sweeping the store.
+   */
   #changed(path: string): void {
     if (path.endsWith(".md")) {
       this.#dirty.add(path);
-    } else {
-      for (const file of this.#index.fingerprints().keys()) if (file.startsWith(`${path}/`)) this.#dirty.add(file);
-      this.#sweepOwed = true; // a new folder's logs are found by listing it: a sweep does that
+      return;
+    }
+    for (const file of this.#index.fingerprints().keys()) if (file.startsWith(`${path}/`)) this.#dirty.add(file);
+    try {
+      for (const name of readdirSync(join(this.#root, path))) {
+        if (name.endsWith(".md")) this.#dirty.add(`${path}/${name}`);
+      }
+    } catch {
+      // gone, or not a folder: what the index knew of it is already marked
     }
   }
 
@@ -183,7 +194,7 @@ export class IndexService {
     clearTimeout(this.#flushTimer);
     if (this.#index.tailSize >= this.#flushDocs) {
       await this.#flushAndMerge();
-    } else if (this.#index.tailSize > 0) {
+    } else if (this.#index.uncommitted) {
       this.#flushTimer = setTimeout(() => this.#schedule(() => this.#flushAndMerge()), FLUSH_QUIET_MS);
     }
   }
@@ -191,7 +202,7 @@ export class IndexService {
   /** Flushes the tail, then runs one due merge per job, so queries get a turn between merges. */
   async #flushAndMerge(): Promise<void> {
     const tail = this.#index.tailSize;
-    if (tail > 0) {
+    if (this.#index.uncommitted) {
       await this.#index.flush();
       this.#log(`flushed a segment of ${tail} documents`);
     }

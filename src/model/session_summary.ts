@@ -6,6 +6,7 @@
  * @module
  */
 import type { SessionSummary } from "./search_result.ts";
+import { formatTimestamp } from "./timestamp.ts";
 
 /** What the summary needs to know about one log of the session. */
 export interface LogSummaryInput {
@@ -40,7 +41,7 @@ export interface LogSummaryInput {
  *   started: "2024-01-15T10:30:00Z", ended: null, events: 2, lastEventMs: Date.parse("2024-01-15T10:31:00Z"), mtimeMs: 0,
  * };
  * const summary = summarizeSession([log]);
- * console.assert(summary.title === "Fix" && summary.last_activity === "2024-01-15T10:31:00.000Z");
+ * console.assert(summary.title === "Fix" && summary.last_activity === "2024-01-15T10:31:00Z");
  * ```
  */
 export function summarizeSession(logs: readonly LogSummaryInput[]): SessionSummary {
@@ -64,7 +65,7 @@ export function summarizeSession(logs: readonly LogSummaryInput[]): SessionSumma
     title: ordered.find((log) => log.title !== null && log.title !== "")?.title ?? null,
     tags,
     started: first.started,
-    last_activity: new Date(lastEventMs ?? newest.mtimeMs).toISOString(),
+    last_activity: formatTimestamp(new Date(lastEventMs ?? newest.mtimeMs)),
     events,
     ended: newest.ended,
   };

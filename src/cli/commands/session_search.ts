@@ -14,7 +14,7 @@ import {
 import { displayTime } from "../display_time.ts";
 import type { OutputSink } from "../output.ts";
 import { progressBar } from "../progress.ts";
-import { bold, cyan, dim, yellow } from "../style.ts";
+import { bold, colorEnabled, cyan, dim, yellow } from "../style.ts";
 
 export function registerSessionSearch(session: Command, sink: OutputSink): void {
   withCommonOptions(withTimeOption(withFilterOptions(
@@ -78,6 +78,9 @@ function renderHit(hit: SearchHit, utc: boolean): string {
   const head = `${bold(hit.session_id)} ${
     dim(`${hit.type} · ${displayTime(hit.at, { utc })} · ${label} · score ${hit.score.toFixed(2)}`)
   }`;
-  const snippet = hit.snippet.replace(/«([^»]*)»/g, (_, word: string) => yellow(bold(word)));
+  // On a terminal the matched words are highlighted; in plain text their «marks» stay, so they still show.
+  const snippet = colorEnabled()
+    ? hit.snippet.replace(/«([^»]*)»/g, (_, word: string) => yellow(bold(word)))
+    : hit.snippet;
   return `${head}\n  ${snippet}\n  ${cyan(dim(`${hit.file}:${hit.line}`))}`;
 }

@@ -1,41 +1,41 @@
-/** `cru session show`: a whole session, as a conversation, JSON or raw markdown. */
+/** `cru session show`: a whole session, as a conversation, JSON or raw markdown; paged on a terminal. */
 import type { Command } from "commander";
 import type { SessionView } from "../../core/crucible.ts";
+import { page } from "../../runtime/pager.ts";
+import { env, stdinIsTerminal, stdoutIsTerminal } from "../../runtime/process.ts";
 import { type CommonOptions, openStore, withCommonOptions, withTimeOption } from "../common_options.ts";
 import { displayTime } from "../display_time.ts";
 import type { OutputSink } from "../output.ts";
+import { palette } from "../render/paint.ts";
+import { sessionData } from "../render/session_data.ts";
+import { renderSessionForTerminal } from "../render/session_terminal.ts";
 import { bold, cyan, dim, green, magenta, red, yellow } from "../style.ts";
 
 export function registerSessionShow(session: Command, sink: OutputSink): void {
   withCommonOptions(withTimeOption(
     session.command("show")
-      .description("show a session: all its logs as one conversation")
+      .description("show a session: all its logs as one conversation (through $PAGER on a terminal)")
       .argument("<id>", "session id")
-      .option("--markdown", "print the logs' markdown as it is on disk"),
-  )).action(async (id: string, options: CommonOptions & { markdown?: boolean; utc?: boolean }) => {
+      .option("--markdown", "print the logs' markdown as it is on disk")
+      .option("--no-pager", "print instead of paging, also on a terminal"),
+  )).action(async (id: string, options: CommonOptions & { markdown?: boolean; pager: boolean; utc?: boolean }) => {
     const cru = openStore(options);
     const view = await cru.show(id);
     const warnings = view.warnings.map((w) => `warning: ${w.file}:${w.line}: ${w.message}`);
-    const data = {
-      id: view.id,
-      type: view.type,
-      title: view.title,
-      started: view.started,
-      ended: view.ended,
-      last_activity: view.last_activity,
-      files: view.files,
-      logs: view.logs,
-      events: view.events.map((e) => ({
-        role: e.role,
-        content: e.content,
-        at: e.at,
-        file: e.file,
-        ...(e.role === "tool" ? { tool: e.tool, args: e.args } : {}),
-      })),
-    };
+    const paged = !options.json && !options.markdown && options.pager && stdoutIsTerminal() && stdinIsTerminal() &&
+      env("TERM") !== "dumb";
+    if (paged) {
+      const paint = palette({ colour: env("NO_COLOR") === undefined, emphasis: true });
+      const time = (at: string) => displayTime(at, { utc: options.utc === true });
+      const text = renderSessionForTerminal(view, paint, { time }).lines.join("\n");
+      if (await page(text)) {
+        sink.set({ data: sessionData(view), text: "", warnings });
+        return;
+      }
+    }
     sink.set({
       json: options.json,
-      data,
+      data: sessionData(view),
       text: options.markdown ? cru.markdown(id).replace(/\n$/, "") : renderSession(view, options.utc === true),
       warnings,
     });
@@ -51,6 +51,7 @@ const ROLE_COLOUR: Record<string, (text: string) => string> = {
   note: yellow,
 };
 
+/** The plain text `show` prints when piped (and with `--no-pager`); compaction summaries where they were given. */
 function renderSession(view: SessionView, utc: boolean): string {
   const time = (at: string) => displayTime(at, { utc });
   const lines = [
@@ -61,15 +62,19 @@ function renderSession(view: SessionView, utc: boolean): string {
       } · ${view.events.length} events`,
     ),
   ];
+  const compacted = (context: string) =>
+    lines.push("", dim("── compacted"), "", `${yellow(bold("summary:"))}\n${context}`);
+  /** The summaries of the logs after `file` up to and including `upTo` (all the rest when undefined). */
+  const summariesBetween = (file: string | undefined, upTo: string | undefined) => {
+    const from = view.logs.findIndex((log) => log.file === file) + 1;
+    const to = upTo === undefined ? view.logs.length : view.logs.findIndex((log) => log.file === upTo) + 1;
+    for (const log of view.logs.slice(from, to)) if (log.context !== null) compacted(log.context);
+  };
   let at: string | undefined;
   let file: string | undefined;
-  const compacted = (summary: string) => lines.push("", dim("── compacted"), "", paintRole("summary", summary));
   for (const event of view.events) {
     if (event.file !== file) {
-      // Logs before this one without events still carry their summaries.
-      const from = view.logs.findIndex((log) => log.file === file) + 1;
-      const to = view.logs.findIndex((log) => log.file === event.file);
-      for (const log of view.logs.slice(from, to + 1)) if (log.summary !== null) compacted(log.summary);
+      summariesBetween(file, event.file);
       file = event.file;
       at = undefined;
     }
@@ -81,12 +86,6 @@ function renderSession(view: SessionView, utc: boolean): string {
     const label = event.role === "tool" ? `tool ${event.tool} ${JSON.stringify(event.args ?? {})}` : event.role;
     lines.push("", paint(bold(`${label}:`)), event.content);
   }
-  const rest = view.logs.slice(view.logs.findIndex((log) => log.file === file) + 1);
-  for (const log of rest) if (log.summary !== null) compacted(log.summary);
+  summariesBetween(file, undefined);
   return lines.join("\n");
-}
-
-/** `label:` and the text, as show prints an event. */
-function paintRole(label: string, text: string): string {
-  return `${yellow(bold(`${label}:`))}\n${text}`;
 }
