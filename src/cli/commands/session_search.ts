@@ -76,11 +76,16 @@ interface SearchOnlyOptions {
 function renderHit(hit: SearchHit, utc: boolean): string {
   const label = hit.role === "tool" && hit.tool ? `tool ${hit.tool}` : hit.role;
   const head = `${bold(hit.session_id)} ${
-    dim(`${hit.type} · ${displayTime(hit.at, { utc })} · ${label} · score ${hit.score.toFixed(2)}`)
+    dim(`${hit.type} · ${displayTime(hit.at, { utc })} · ${label} · score ${scoreText(hit.score)}`)
   }`;
   // On a terminal the matched words are highlighted; in plain text their «marks» stay, so they still show.
   const snippet = colorEnabled()
     ? hit.snippet.replace(/«([^»]*)»/g, (_, word: string) => yellow(bold(word)))
     : hit.snippet;
   return `${head}\n  ${snippet}\n  ${cyan(dim(`${hit.file}:${hit.line}`))}`;
+}
+
+/** A score people can compare: two decimals, or two significant digits when it is tiny (words in most events). */
+function scoreText(score: number): string {
+  return score >= 0.01 || score === 0 ? score.toFixed(2) : score.toExponential(1);
 }
