@@ -96,7 +96,8 @@ const COMMANDS: readonly { group: "session" | "plugin" | null; names: string[]; 
   { group: null, names: ["watch"], load: async () => (await import("./commands/watch.ts")).registerWatch },
   {
     group: null,
-    names: ["completions"],
+    // `__session-ids` is the hidden command completion scripts call for session ids: it needs nothing else.
+    names: ["completions", "__session-ids"],
     load: async () => (await import("./commands/completions.ts")).registerCompletions,
   },
 ];
@@ -108,7 +109,8 @@ function commandsFor(args: readonly string[]): typeof COMMANDS {
   const named = COMMANDS.filter((c) =>
     c.group === null ? c.names.includes(first) : c.group === first && c.names.includes(second)
   );
-  return named.length === 1 && !named[0].names.includes("completions") ? named : COMMANDS;
+  // Completion scripts are made from the whole tree.
+  return named.length === 1 && first !== "completions" ? named : COMMANDS;
 }
 
 /** Builds the command tree for `args`; commands put their output in `sink`. */
