@@ -21,7 +21,7 @@ export interface RunCruOptions {
   cwd?: string;
   stdin?: string;
   env?: Record<string, string | undefined>;
-  /** Kill the run after this long (default 60 s): a hang fails the test instead of the suite. */
+  /** Kill the run after this long (default 180 s, room for a loaded machine): a hang fails the test, not the suite. */
   timeoutMs?: number;
 }
 
@@ -43,7 +43,7 @@ export function runCru(args: string[], options: RunCruOptions = {}): Promise<Cru
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   if (options.stdin !== undefined) child.stdin.end(options.stdin);
   else child.stdin.end();
-  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 180_000);
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => {
