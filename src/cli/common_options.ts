@@ -9,6 +9,8 @@ import { InvalidInputError } from "../model/errors.ts";
 import { writeStderr } from "../runtime/process.ts";
 import { BUILTIN_PLUGINS } from "../../plugins/builtin.ts";
 import { parseDateFilter } from "../model/time_filter.ts";
+import { ROLES } from "../model/role.ts";
+import { resolve } from "node:path";
 
 /** The options every command has. */
 export interface CommonOptions {
@@ -16,6 +18,9 @@ export interface CommonOptions {
   db?: string;
   json?: boolean;
 }
+
+/** How an `<id>` argument is described in help. */
+export const SESSION_REF_HELP = "session id, a unique prefix of one, @last or @last~N";
 
 /** Adds `--dir` and `--json` to a command. */
 export function withCommonOptions(command: Command): Command {
@@ -35,15 +40,32 @@ export function openStore(options: CommonOptions): Crucible {
   });
 }
 
-/** `--type`, `--since`, `--until`, `--limit` for list and search. */
-export function withFilterOptions(command: Command): Command {
-  return command
+/**
+ * The filters of list and search: `--type`, `--since`, `--until`, `--limit`,
+ * the session facts (`--tag`, `--cwd`, `--project`, `--branch`, `--host`,
+ * `--model`, `--source`), and with `events` the event's `--role` and `--tool`.
+ */
+export function withFilterOptions(command: Command, options: { events?: boolean } = {}): Command {
+  command
     .addOption(
       new Option("--type <type>", "only sessions of this type").choices(["chat", "agent", "workflow", "plugin"]),
     )
     .option("--since <date>", "only activity at or after: 2024-01-15, an ISO timestamp, or 7d / 12h ago")
     .option("--until <date>", "only activity at or before: same forms as --since")
-    .option("--limit <n>", "at most this many results");
+    .option("--limit <n>", "at most this many results")
+    .option("--tag <tag>", "only sessions with this tag")
+    .option("--cwd <folder>", "only sessions started in this folder or below it")
+    .option("--project <name>", "only sessions of this project (git remote's repository name, else folder name)")
+    .option("--branch <name>", "only sessions started on this git branch")
+    .option("--host <name>", "only sessions started on this host")
+    .option("--model <name>", "only sessions with this model")
+    .option("--source <app>", "only sessions imported from this app (claude-code, codex, aider, specstory)");
+  if (options.events) {
+    command
+      .addOption(new Option("--role <role>", "only events of this role").choices(ROLES))
+      .option("--tool <name>", "only calls to this tool");
+  }
+  return command;
 }
 
 /** The filter options as typed on the command line. */
@@ -52,6 +74,15 @@ export interface FilterOptions {
   since?: string;
   until?: string;
   limit?: string;
+  tag?: string;
+  cwd?: string;
+  project?: string;
+  branch?: string;
+  host?: string;
+  model?: string;
+  source?: string;
+  role?: string;
+  tool?: string;
 }
 
 /** Reads the filter options, naming the first one that is malformed. */
@@ -65,6 +96,16 @@ export function readFilters(options: FilterOptions): SessionFilters {
       throw new InvalidInputError("--limit", options.limit, "a whole number of 1 or more");
     }
     filters.limit = Number(options.limit);
+  }
+  for (const key of ["tag", "project", "branch", "host", "model", "source", "role", "tool"] as const) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (value.trim() === "") throw new InvalidInputError(`--${key}`, value, "some text");
+    filters[key] = value;
+  }
+  if (options.cwd !== undefined) {
+    if (options.cwd.trim() === "") throw new InvalidInputError("--cwd", options.cwd, "a folder");
+    filters.cwd = resolve(options.cwd);
   }
   return filters;
 }

@@ -17,6 +17,13 @@ import { registerSessionNew } from "./commands/session_new.ts";
 import { registerSessionReindex } from "./commands/session_reindex.ts";
 import { registerSessionSearch } from "./commands/session_search.ts";
 import { registerSessionShow } from "./commands/session_show.ts";
+import { registerSessionRename } from "./commands/session_rename.ts";
+import { registerSessionTag } from "./commands/session_tag.ts";
+import { registerSessionReopen } from "./commands/session_reopen.ts";
+import { registerSessionDelete } from "./commands/session_delete.ts";
+import { registerSessionTransfer } from "./commands/session_transfer.ts";
+import { registerSessionStats } from "./commands/session_stats.ts";
+import { registerSessionIds } from "./commands/session_ids.ts";
 import type { OutputSink } from "./output.ts";
 import { VERSION } from "./version.ts";
 
@@ -38,6 +45,13 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   registerSessionReindex(session, sink);
   registerSessionCleanup(session, sink);
   registerSessionImport(session, sink);
+  registerSessionRename(session, sink);
+  registerSessionTag(session, sink);
+  registerSessionReopen(session, sink);
+  registerSessionDelete(session, sink);
+  registerSessionTransfer(session, sink);
+  registerSessionStats(session, sink);
+  registerSessionIds(session, sink);
   const plugin = program.command("plugin").description("plugins: built in and from .crucible/plugins/");
   registerPluginList(plugin, sink);
   registerCompletions(program, sink);

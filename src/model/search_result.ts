@@ -29,6 +29,8 @@ export interface SearchHit {
   seq?: number;
   /** The tool's name, for tool calls. */
   tool?: string;
+  /** The event's model, when it has one. */
+  model?: string;
 }
 
 /** One session as listed: its logs taken together. */
@@ -45,4 +47,13 @@ export interface SessionSummary {
   events: number;
   /** `ended` of its newest log, or null. */
   ended: string | null;
+  /** Its tags (the CLI prints `[]` when the index gives none). */
+  tags?: string[];
+  /** Its facts (see model/session_facts.ts), when the index keeps them. */
+  model?: string;
+  cwd?: string;
+  host?: string;
+  branch?: string;
+  project?: string;
+  source?: string;
 }

@@ -20,12 +20,12 @@ export function registerSessionList(session: Command, sink: OutputSink): void {
       const rows = sessions.map((session) =>
         `${session.id.padEnd(width)}  ${session.type.padEnd(8)}  ${session.last_activity}  ${
           String(session.events).padStart(6)
-        }  ${session.title ?? ""}`
+        }  ${session.title ?? ""}${session.tags?.length ? dim(` #${session.tags.join(" #")}`) : ""}`
       );
       const header = bold(`${"ID".padEnd(width)}  TYPE      LAST ACTIVITY         EVENTS  TITLE`);
       sink.set({
         json: options.json,
-        data: { sessions },
+        data: { sessions: sessions.map((session) => ({ ...session, tags: session.tags ?? [] })) },
         text: sessions.length === 0 ? dim("no sessions") : [header, ...rows].join("\n"),
         warnings: warnings.map((w) => `warning: ${w.file}: ${w.message}`),
       });

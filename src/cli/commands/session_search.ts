@@ -18,6 +18,7 @@ export function registerSessionSearch(session: Command, sink: OutputSink): void 
     session.command("search")
       .description("full-text search over events, tool names and titles, best matches first")
       .argument("<query>", "words to find (all must match; stemmed, so 'running' finds 'runs')"),
+    { events: true },
   )).action(async (query: string, options: CommonOptions & FilterOptions) => {
     const filters = readFilters(options);
     const bar = progressBar();
@@ -33,6 +34,7 @@ export function registerSessionSearch(session: Command, sink: OutputSink): void 
         snippet: h.snippet,
         score: h.score,
         ...(h.tool === undefined ? {} : { tool: h.tool }),
+        ...(h.model === undefined ? {} : { model: h.model }),
       })),
     };
     sink.set({

@@ -1,6 +1,8 @@
 /** `cru session show`: a whole session, as a conversation, JSON or raw markdown. */
 import type { Command } from "commander";
 import type { SessionView } from "../../core/crucible.ts";
+import { pickEventMeta } from "../../model/event_meta.ts";
+import type { SessionFacts } from "../../model/session_facts.ts";
 import { type CommonOptions, openStore, withCommonOptions } from "../common_options.ts";
 import type { OutputSink } from "../output.ts";
 import { bold, cyan, dim, green, magenta, red, yellow } from "../style.ts";
@@ -9,16 +11,19 @@ export function registerSessionShow(session: Command, sink: OutputSink): void {
   withCommonOptions(
     session.command("show")
       .description("show a session: all its logs as one conversation")
-      .argument("<id>", "session id")
+      .argument("<id>", "session id, a unique prefix of one, @last or @last~N")
       .option("--markdown", "print the logs' markdown as it is on disk"),
-  ).action(async (id: string, options: CommonOptions & { markdown?: boolean }) => {
+  ).action(async (ref: string, options: CommonOptions & { markdown?: boolean }) => {
     const cru = openStore(options);
+    const id = cru.resolveId(ref);
     const view = await cru.show(id);
     const warnings = view.warnings.map((w) => `warning: ${w.file}:${w.line}: ${w.message}`);
     const data = {
       id: view.id,
       type: view.type,
       title: view.title,
+      tags: view.tags,
+      ...sessionFactsOf(view),
       started: view.started,
       ended: view.ended,
       last_activity: view.last_activity,
@@ -29,6 +34,7 @@ export function registerSessionShow(session: Command, sink: OutputSink): void {
         at: e.at,
         file: e.file,
         ...(e.role === "tool" ? { tool: e.tool, args: e.args } : {}),
+        ...pickEventMeta(e),
       })),
     };
     sink.set({
@@ -40,6 +46,12 @@ export function registerSessionShow(session: Command, sink: OutputSink): void {
   });
 }
 
+/** The facts a view carries, without its other fields. */
+function sessionFactsOf(view: SessionView): SessionFacts {
+  const keys = ["model", "cwd", "host", "branch", "commit", "remote", "project", "source"] as const;
+  return Object.fromEntries(keys.filter((key) => view[key] !== undefined).map((key) => [key, view[key]]));
+}
+
 const ROLE_COLOUR: Record<string, (text: string) => string> = {
   user: cyan,
   assistant: green,
@@ -49,13 +61,27 @@ const ROLE_COLOUR: Record<string, (text: string) => string> = {
   note: yellow,
 };
 
+/** `claude-sonnet-4-5 · 1200→300 tokens · $0.0123 · 2.3 s · error`, or "". */
+function eventDetails(event: SessionView["events"][number]): string {
+  const parts: string[] = [];
+  if (event.model) parts.push(event.model);
+  if (event.tokens) {
+    const { input = 0, output = 0, cache_read = 0 } = event.tokens;
+    parts.push(`${input}→${output} tokens${cache_read > 0 ? ` (+${cache_read} cached)` : ""}`);
+  }
+  if (event.cost !== undefined) parts.push(`$${event.cost.toFixed(4)}`);
+  if (event.duration_ms !== undefined) parts.push(`${(event.duration_ms / 1000).toFixed(1)} s`);
+  if (event.status === "error") parts.push("error");
+  return parts.join(" · ");
+}
+
 function renderSession(view: SessionView): string {
   const lines = [
     bold(view.title ?? view.id),
     dim(
       `${view.id} · ${view.type} · started ${view.started}${
         view.ended ? ` · ended ${view.ended}` : ""
-      } · ${view.events.length} events`,
+      } · ${view.events.length} events${view.tags.length > 0 ? ` · #${view.tags.join(" #")}` : ""}`,
     ),
   ];
   let at: string | undefined;
@@ -66,7 +92,8 @@ function renderSession(view: SessionView): string {
     }
     const paint = ROLE_COLOUR[event.role] ?? ((text: string) => text);
     const label = event.role === "tool" ? `tool ${event.tool} ${JSON.stringify(event.args ?? {})}` : event.role;
-    lines.push("", paint(bold(`${label}:`)), event.content);
+    const details = eventDetails(event);
+    lines.push("", paint(bold(`${label}:`)) + (details === "" ? "" : ` ${dim(details)}`), event.content);
   }
   return lines.join("\n");
 }
