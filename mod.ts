@@ -25,6 +25,7 @@ import { BUILTIN_PLUGINS } from "./plugins/builtin.ts";
 export { Crucible } from "./src/core/crucible.ts";
 export type {
   AppendReceipt,
+  DeleteReport,
   NewSessionOptions,
   OpenOptions,
   ReindexReport,
@@ -59,13 +60,18 @@ export type { CleanupCandidate, CleanupOptions, CleanupReport } from "./src/core
 export type { ImportOptions, ImportReport } from "./src/core/import_sessions.ts";
 export { SessionHandle } from "./src/core/session_handle.ts";
 export type { StoredEvent, WriteReceipt } from "./src/store/session_store.ts";
-export type { NewEvent, SessionEvent, ToolArgs } from "./src/model/event.ts";
+export type { EventMeta, EventStatus, NewEvent, SessionEvent, TokenUsage, ToolArgs } from "./src/model/event.ts";
+export { EVENT_STATUSES } from "./src/model/event_meta.ts";
+export type { SessionFacts } from "./src/model/session_facts.ts";
+export { projectName, sessionFacts } from "./src/model/session_facts.ts";
+export type { StatsOptions, StatsReport, StatsRow, StatsTotals, TokenTotals } from "./src/core/session_stats.ts";
 export type { LabelledRole, Role } from "./src/model/role.ts";
 export { LABELLED_ROLES, ROLES } from "./src/model/role.ts";
 export type { SessionType } from "./src/model/session_type.ts";
 export { SESSION_TYPES } from "./src/model/session_type.ts";
 export type { Log, LogMeta, ParseWarning } from "./src/model/log.ts";
 export {
+  AmbiguousSessionIdError,
   CruError,
   EventVetoedError,
   FileNotFoundError,

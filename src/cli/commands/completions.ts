@@ -20,7 +20,12 @@ interface CommandNode {
   description: string;
   subcommands: string[];
   options: { flags: string[]; choices?: string[]; takesValue: boolean; description: string }[];
+  /** Its first argument names sessions: completed from `cru session ids`. */
+  takesId: boolean;
 }
+
+/** The command that lists session ids for completion (quiet when there is no store). */
+const IDS_COMMAND = "cru session ids 2>/dev/null";
 
 function describe(root: Command): CommandNode[] {
   const nodes: CommandNode[] = [];
@@ -29,6 +34,7 @@ function describe(root: Command): CommandNode[] {
       path,
       description: command.description(),
       subcommands: command.commands.map((c) => c.name()),
+      takesId: ["id", "ids"].includes(command.registeredArguments[0]?.name() ?? ""),
       options: (command.options as Option[]).map((o) => ({
         flags: [o.short, o.long].filter((f): f is string => !!f),
         choices: o.argChoices,
@@ -48,9 +54,12 @@ function bashScript(nodes: CommandNode[]): string {
     const choiceCases = node.options.filter((o) => o.choices).map((o) =>
       `        ${o.flags.join("|")}) COMPREPLY=($(compgen -W "${o.choices!.join(" ")}" -- "$cur")); return;;`
     ).join("\n");
+    const ids = node.takesId
+      ? `\n      case "$cur" in -*) ;; *) COMPREPLY=($(compgen -W "$(${IDS_COMMAND})" -- "$cur")); return;; esac`
+      : "";
     return `    "${
       node.path.join(" ")
-    }")\n      case "$prev" in\n${choiceCases}\n      esac\n      COMPREPLY=($(compgen -W "${words}" -- "$cur"));;`;
+    }")\n      case "$prev" in\n${choiceCases}\n      esac${ids}\n      COMPREPLY=($(compgen -W "${words}" -- "$cur"));;`;
   }).join("\n");
   return `# bash completion for cru: eval "$(cru completions bash)"
 _cru() {
@@ -82,7 +91,8 @@ function zshScript(nodes: CommandNode[]): string {
       ),
       ...node.options.flatMap((o) => o.flags.map((f) => `'${f.replace(/:/g, "\\:")}:${escapeZsh(o.description)}'`)),
     ].join(" ");
-    return `    "${node.path.join(" ")}") _describe 'cru' "(${items.replace(/"/g, '\\"')})";;`;
+    const ids = node.takesId ? ` compadd -- \${(f)"$(${IDS_COMMAND})"};` : "";
+    return `    "${node.path.join(" ")}")${ids} _describe 'cru' "(${items.replace(/"/g, '\\"')})";;`;
   }).join("\n");
   return `#compdef cru
 # zsh completion for cru: cru completions zsh > "\${fpath[1]}/_cru"
@@ -116,6 +126,7 @@ function fishScript(nodes: CommandNode[]): string {
       lines.push(`complete -c cru -n '${condition}' -a ${sub} -d '${description.replace(/'/g, "\\'")}'`);
     }
     if (node.path.length === 0) continue;
+    if (node.takesId) lines.push(`complete -c cru -n '${condition}' -a '(${IDS_COMMAND})' -d 'session'`);
     for (const option of node.options) {
       const long = option.flags.find((f) => f.startsWith("--"))?.slice(2);
       if (!long) continue;
