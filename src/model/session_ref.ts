@@ -6,6 +6,7 @@
  * @module
  */
 import { AmbiguousSessionIdError, InvalidInputError, SessionNotFoundError } from "./errors.ts";
+import { assertSessionId } from "./session_id.ts";
 
 const LAST = /^@last(?:~(\d+))?$/;
 
@@ -46,6 +47,8 @@ export function resolveSessionRef(ref: string, scope: SessionRefScope): string {
     return recent[back];
   }
   if (ref.startsWith("@")) throw new InvalidInputError("session", ref, "an id, an id prefix, @last or @last~N");
+  // Nothing that could never be (part of) an id: no path separators, no `..`.
+  if (!/^[A-Za-z0-9._-]*$/.test(ref) || ref.includes("..")) assertSessionId(ref);
   if (scope.ids.includes(ref)) return ref;
   const matches = ref === "" ? [] : scope.ids.filter((id) => id.startsWith(ref));
   if (matches.length === 1) return matches[0];

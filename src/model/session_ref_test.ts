@@ -31,3 +31,8 @@ test("resolveSessionRef() reads @last and @last~N by recent activity, and says h
   assert.throws(() => resolveSessionRef("@last", { ...scope, ids: [], recent: () => [] }), /it has none/);
   assert.throws(() => resolveSessionRef("@first", scope), InvalidInputError);
 });
+
+test("resolveSessionRef() refuses what could never be an id (a path) as bad input, not as a missing session", () => {
+  assert.throws(() => resolveSessionRef("../../etc", scope), InvalidInputError);
+  assert.throws(() => resolveSessionRef("chat/x", scope), InvalidInputError);
+});
