@@ -133,6 +133,6 @@ test("render then parse gives back any events with any metadata exactly (propert
       const events = generated.map((event) => ({ ...event }));
       assert.deepEqual(roundTrip(events).events, events);
     }),
-    { numRuns: 1000 },
+    { numRuns: 400 },
   );
 });

@@ -333,7 +333,7 @@ export class SessionStore {
     return await this.#exclusive(dir, id, () => {
       const names = this.#logNames(dir);
       const file = join(dir, which === "first" ? names[0] : names.at(-1)!);
-      const parsed = readLog(file, this.#fallback(id, file));
+      const parsed = readLogHead(file, this.#fallback(id, file));
       const change = edit(parsed.log.meta, parsed.log.heading);
       if (change === undefined) return { id, file, changed: false };
       if (parsed.frontmatterBroken) {
