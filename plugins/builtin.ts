@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { PluginDefinition } from "../mod.ts";
+import type { PluginDefinition } from "../types.ts";
 import gitContext from "./git_context.ts";
 import redactSecrets from "./redact_secrets.ts";
 

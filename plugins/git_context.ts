@@ -8,7 +8,7 @@
  * @module
  */
 import { hostname } from "node:os";
-import type { PluginDefinition } from "../mod.ts";
+import type { PluginDefinition } from "../types.ts";
 
 const plugin: PluginDefinition = {
   name: "git-context",

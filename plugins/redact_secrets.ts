@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { NewEvent, PluginDefinition } from "../mod.ts";
+import type { NewEvent, PluginDefinition } from "../types.ts";
 
 interface Rule {
   kind: string;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruJson, runCru } from "./_helpers/run_cru.ts";
 import { scriptCommand } from "../src/runtime/process.ts";
-import { Crucible } from "../src/core/crucible.ts";
+import { open } from "../mod.ts";
 
 const EVENT_BYTES = 4_000_000;
 const APPEND_LOOP = fileURLToPath(new URL("./_helpers/append_loop.ts", import.meta.url));
@@ -82,7 +82,7 @@ function appendUntilKilled(
 test("kill -9 during appends loses no acknowledged event and leaves no torn event (several runs)", () =>
   withTempDir(async (tmp) => {
     const root = join(tmp, ".crucible");
-    const cru = Crucible.open({ dir: root });
+    const cru = open({ dir: root, plugins: [] });
     const { id } = await cru.newSession({ type: "agent" });
     const acked = new Map<string, number>();
     // Big events (4 MB) span a thousand pages; the kernel stops a write() between pages

@@ -5,7 +5,8 @@ import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruJson, runCru } from "./_helpers/run_cru.ts";
-import { SessionStore, type StoredEvent } from "../src/store/session_store.ts";
+import { SessionStore } from "../src/store/session_store.ts";
+import type { StoredEvent } from "../src/model/event.ts";
 import { DROPPED_EVENT_NOTE, importSources } from "../src/core/import_sessions.ts";
 
 /** The real transcripts other tools wrote (see ../shared/corpus/README.md); read in place, never copied in. */

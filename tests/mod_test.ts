@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
-import { InvalidInputError, open, parseLog, SessionNotFoundError } from "../mod.ts";
+import { BUILTIN_PLUGINS, InvalidInputError, open, parseLog, SessionNotFoundError } from "../mod.ts";
 
 test("the library records a session that parses back from its markdown", () =>
   withTempDir(async (tmp) => {
@@ -36,3 +36,27 @@ test("the library rejects bad events with typed errors and writes nothing", () =
     assert.throws(() => cru.session("chat-missing"), SessionNotFoundError);
     assert.equal((await session.read()).events.length, 0);
   }));
+
+test("open() runs the built-in plugins unless told otherwise: a library user gets secret redaction", () =>
+  withTempDir(async (tmp) => {
+    const secret = "ghp_1234567890abcdefghijABCDEFGHIJ123456";
+    const cru = open({ dir: join(tmp, ".crucible"), userPlugins: false });
+    const session = await cru.openSession({ title: "defaults" });
+    await session.say("user", `my token is ${secret}`);
+    assert.doesNotMatch(cru.markdown(session.id), new RegExp(secret));
+    assert.match(cru.markdown(session.id), /\[redacted:github-token\]/);
+    assert.deepEqual((await cru.plugins()).map((p) => p.name), BUILTIN_PLUGINS.map((p) => p.name));
+
+    const bare = open({ dir: join(tmp, ".crucible"), userPlugins: false, plugins: [] });
+    const raw = await bare.openSession({ title: "no plugins, asked for" });
+    await raw.say("user", `my token is ${secret}`);
+    assert.match(bare.markdown(raw.id), new RegExp(secret));
+  }));
+
+test("mod.ts offers one way to open a store: open(), and no class to construct or call open on", async () => {
+  const api: Record<string, unknown> = await import("../mod.ts");
+  assert.equal(typeof api.open, "function");
+  for (const name of ["Crucible", "SessionHandle", "openStore", "openCrucible"]) {
+    assert.equal(api[name], undefined, `mod.ts must not export ${name} as a value`);
+  }
+});

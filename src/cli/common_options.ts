@@ -4,10 +4,10 @@
  * @module
  */
 import { type Command, Option } from "commander";
-import { Crucible, type SessionFilters } from "../core/crucible.ts";
+import type { Crucible, SessionFilters } from "../core/crucible.ts";
+import { openCrucible } from "../core/open_crucible.ts";
 import { InvalidInputError } from "../model/errors.ts";
 import { writeStderr } from "../runtime/process.ts";
-import { BUILTIN_PLUGINS } from "../../plugins/builtin.ts";
 import { parseDateFilter } from "../model/time_filter.ts";
 import { ROLES } from "../model/role.ts";
 import { resolve } from "node:path";
@@ -30,12 +30,11 @@ export function withCommonOptions(command: Command): Command {
     .option("--json", "print one JSON document on stdout");
 }
 
-/** Opens the store a command's options point at. */
+/** Opens the store a command's options point at (through {@linkcode openCrucible}, with the built-in plugins). */
 export function openStore(options: CommonOptions): Crucible {
-  return Crucible.open({
+  return openCrucible({
     dir: options.dir,
     db: options.db,
-    plugins: BUILTIN_PLUGINS,
     onWarning: (message) => void writeStderr(`cru: ${message}\n`),
   });
 }

@@ -7,9 +7,9 @@ import { CommanderError } from "commander";
 import { CruError, InvalidInputError } from "../model/errors.ts";
 
 /** Exit code for usage errors. */
-export const EXIT_USAGE = 2;
+const EXIT_USAGE = 2;
 /** Exit code for failures. */
-export const EXIT_FAILURE = 1;
+const EXIT_FAILURE = 1;
 
 /** The exit code and the one-line message (if any still to print) for an error. */
 export function describeError(error: unknown): { code: number; message?: string } {

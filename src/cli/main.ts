@@ -11,7 +11,7 @@ import { OutputSink } from "./output.ts";
 import { buildProgram } from "./program.ts";
 
 /** Runs cru with `args` and returns the exit code. */
-export async function runCli(args: string[]): Promise<number> {
+async function runCli(args: string[]): Promise<number> {
   const sink = new OutputSink();
   let pendingOut = "";
   let pendingErr = "";

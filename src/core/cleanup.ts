@@ -20,6 +20,7 @@ import {
   sessionFingerprint,
 } from "../store/session_archive.ts";
 import type { SessionStore } from "../store/session_store.ts";
+import type { CleanupSubject } from "../hooks/hook_map.ts";
 
 /** How often a session that changes under cleanup is judged again before it is reported. */
 const ATTEMPTS = 3;
@@ -40,13 +41,8 @@ export interface CleanupOptions {
   rename?: RenameFolder;
 }
 
-/** A session cleanup is about to remove or archive. */
-export interface CleanupCandidate {
-  id: string;
-  dir: string;
-  lastActivity: string;
-  bytes: number;
-}
+/** A session cleanup is about to remove or archive: what the cleanup hooks see, before the action is chosen. */
+export type CleanupCandidate = Omit<CleanupSubject, "action" | "archivedTo">;
 
 /** Callbacks through which plugins take part (the `session:before-cleanup` hook and its after-part). */
 export interface CleanupHooks {

@@ -21,60 +21,27 @@ import { folderBytes, SessionArchive } from "../store/session_archive.ts";
 import { collectStats, type StatsOptions, type StatsReport } from "./session_stats.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
-import { SessionStore, type StoredEvent, type WriteReceipt } from "../store/session_store.ts";
-import { findStoreDir } from "../store/store_location.ts";
-import { cwd, env, home } from "../runtime/process.ts";
+import type { StoredEvent } from "../model/event.ts";
+import type { WriteReceipt } from "../model/write_receipt.ts";
+import type { SessionStore } from "../store/session_store.ts";
 import type { SearchHit, SessionSummary } from "../model/search_result.ts";
 import type { IndexProgress } from "./index_client.ts";
-import { IndexLink } from "./index_link.ts";
+import type { IndexLink } from "./index_link.ts";
 import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSessions } from "./cleanup.ts";
 import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
-import { indexConnection } from "./index_settings.ts";
 import { SessionHandle } from "./session_handle.ts";
-import { PluginRuntime } from "./plugin_runtime.ts";
-import type { HookSession, SessionDraft } from "../hooks/hook_map.ts";
+import type { PluginRuntime } from "./plugin_runtime.ts";
+import type { HookSession, ReindexSummary, SessionDraft } from "../hooks/hook_map.ts";
 import type { HookRunner, HookVeto } from "../hooks/hook_runner.ts";
-import type { PluginDefinition } from "../plugin/plugin_definition.ts";
 import type { PluginInfo, PluginServices } from "../plugin/plugin_host.ts";
-
-/** Options of {@linkcode Crucible.open}. */
-export interface OpenOptions {
-  /** The `.crucible` folder; by default `CRU_DIR`, the nearest `.crucible/`, or `~/.crucible`. */
-  dir?: string;
-  /** Where the search for the nearest `.crucible/` starts (default: the current folder). */
-  cwd?: string;
-  /** How long to wait for a session's lock (default 10 s). */
-  lockTimeoutMs?: number;
-  /** The clock (tests pass their own). */
-  now?: () => Date;
-  /** A SurrealDB server for the index (`ws://…`, `http://…`) instead of the embedded one. */
-  db?: string;
-  /** How long to wait for the index owner to start (default 60 s). */
-  indexStartTimeoutMs?: number;
-  /** First-party plugins to run (`open()` from mod.ts and the binary pass the bundled ones). */
-  plugins?: readonly PluginDefinition[];
-  /** Load user plugins from `.crucible/plugins/` (default true). */
-  userPlugins?: boolean;
-  /** Bound on each hook handler, ms (default: config.yaml's `hooks.timeout_ms`, else 5 000). */
-  hookTimeoutMs?: number;
-  /** Where warnings go (plugin failures, vetoes); default: stderr. */
-  onWarning?: (message: string) => void;
-}
-
-/** One search hit, best first. */
-export type { SearchHit } from "../model/search_result.ts";
 
 /** Where an append landed, and which events plugins vetoed. */
 export interface AppendReceipt extends WriteReceipt {
   vetoed: HookVeto[];
 }
 
-/** What a reindex did. */
-export interface ReindexReport {
-  sessions: number;
-  events: number;
-  files: number;
-  seconds: number;
+/** What a reindex did (what `index:after-reindex` hooks see), with what could not be read. */
+export interface ReindexReport extends ReindexSummary {
   warnings: ParseWarning[];
 }
 
@@ -140,13 +107,24 @@ export interface DeleteReport {
   kept: { id: string; plugin: string }[];
 }
 
+/** What a {@linkcode Crucible} is made of (built by {@linkcode openCrucible}). */
+export interface CrucibleParts {
+  store: SessionStore;
+  index: IndexLink;
+  plugins: PluginRuntime;
+  /** The folder plugins see as theirs (`ctx.cwd`). */
+  cwd: string;
+  warn: (message: string) => void;
+}
+
 /**
- * A cru store: create sessions, append events, read and list them.
+ * A cru store: create sessions, append events, read and list them. Open one
+ * with {@linkcode openCrucible} (`open` in mod.ts).
  *
  * @example
  * ```ts ignore
- * import { Crucible } from "./crucible.ts";
- * const cru = Crucible.open({ dir: "/tmp/example/.crucible" });
+ * import { openCrucible } from "./open_crucible.ts";
+ * const cru = openCrucible({ dir: "/tmp/example/.crucible" });
  * const { id } = await cru.newSession({ type: "chat", title: "Example" });
  * await cru.append(id, { role: "user", content: "Hello" });
  * console.log((await cru.show(id)).events);
@@ -161,42 +139,14 @@ export class Crucible {
   readonly #warn: (message: string) => void;
   readonly #sessions = new Map<string, HookSession>();
 
-  private constructor(
-    root: string,
-    parts: {
-      store: SessionStore;
-      index: IndexLink;
-      plugins: PluginRuntime;
-      cwd: string;
-      warn: (message: string) => void;
-    },
-  ) {
+  /** Wires the parts together; stores are opened with {@linkcode openCrucible}, which builds them. */
+  constructor(root: string, parts: CrucibleParts) {
     this.root = root;
     this.#store = parts.store;
     this.#index = parts.index;
     this.#plugins = parts.plugins;
     this.#cwd = parts.cwd;
     this.#warn = parts.warn;
-  }
-
-  /** Opens the store (it is created on first write). */
-  static open(options: OpenOptions = {}): Crucible {
-    const root = findStoreDir({ dir: options.dir, envDir: env("CRU_DIR"), cwd: options.cwd ?? cwd(), home: home() });
-    const store = new SessionStore({ root, lockTimeoutMs: options.lockTimeoutMs, now: options.now });
-    const index = new IndexLink({
-      root,
-      connection: indexConnection(root, options.db),
-      startTimeoutMs: options.indexStartTimeoutMs,
-    });
-    const warn = options.onWarning ?? ((message: string) => console.error(`cru: ${message}`));
-    const plugins = new PluginRuntime({
-      root,
-      builtins: options.plugins ?? [],
-      userPlugins: options.userPlugins ?? true,
-      hookTimeoutMs: options.hookTimeoutMs,
-      warn,
-    });
-    return new Crucible(root, { store, index, plugins, cwd: options.cwd ?? cwd(), warn });
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import type { NewEvent, ToolArgs } from "../model/event.ts";
 import type { LabelledRole } from "../model/role.ts";
-import type { WriteReceipt } from "../store/session_store.ts";
+import type { WriteReceipt } from "../model/write_receipt.ts";
 import type { Crucible, SessionView } from "./crucible.ts";
 
 /**

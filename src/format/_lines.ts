@@ -70,7 +70,7 @@ export function isStructural(line: string): boolean {
  * True when a line, with its leading backslashes removed, is something the
  * escape rule covers: structure, a fence line, or nothing at all.
  */
-export function isEscapable(line: string): boolean {
+function isEscapable(line: string): boolean {
   const bare = line.replace(/^\\+/, "");
   return bare === "" || fenceOpening(bare) !== undefined || STRUCTURE_LIKE.some((re) => re.test(bare));
 }

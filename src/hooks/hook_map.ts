@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { NewEvent, SessionEvent } from "../model/event.ts";
+import type { NewEvent, StoredEvent } from "../model/event.ts";
 
 /** A session as hooks see it. */
 export interface HookSession {
@@ -25,10 +25,8 @@ export interface SessionDraft {
   extra: Record<string, unknown>;
 }
 
-/** An event that was written, with where and when. */
-export interface WrittenEvent extends SessionEvent {
-  file: string;
-}
+/** An event that was written, with where and when (the store's {@linkcode StoredEvent}). */
+export type WrittenEvent = StoredEvent;
 
 /** A session cleanup is about to remove or archive, or just did. */
 export interface CleanupSubject {
@@ -85,8 +83,13 @@ export type HookName = keyof HookMap;
  */
 export type HookKind = "parallel" | "waterfall" | "bail";
 
-/** Each hook's kind. A hook missing here, or one that is not in the map, fails to compile. */
-export const HOOK_KINDS: { readonly [K in HookName]: HookKind } = {
+/**
+ * Each hook's kind. A hook missing here, or one that is not in the map, fails to
+ * compile; the runner's `parallel`, `waterfall` and `bail` accept only hooks of
+ * their kind ({@linkcode HookOfKind}), so a veto cannot be dropped by running a
+ * waterfall or bail hook in parallel.
+ */
+export const HOOK_KINDS = {
   "session:before-start": "waterfall",
   "session:start": "parallel",
   "event:before-append": "waterfall",
@@ -96,7 +99,21 @@ export const HOOK_KINDS: { readonly [K in HookName]: HookKind } = {
   "session:before-cleanup": "bail",
   "session:after-cleanup": "parallel",
   "index:after-reindex": "parallel",
-};
+} as const satisfies { readonly [K in HookName]: HookKind };
+
+/**
+ * The hooks of one kind, read from {@linkcode HOOK_KINDS}.
+ *
+ * @example
+ * ```ts
+ * import type { HookOfKind } from "./hook_map.ts";
+ * const hook: HookOfKind<"bail"> = "session:before-cleanup";
+ * console.assert(hook === "session:before-cleanup");
+ * ```
+ */
+export type HookOfKind<Kind extends HookKind> = {
+  [K in HookName]: (typeof HOOK_KINDS)[K] extends Kind ? K : never;
+}[HookName];
 
 /** Every hook name, in the order of the table. */
 export const HOOK_NAMES = Object.keys(HOOK_KINDS) as HookName[];

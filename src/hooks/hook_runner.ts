@@ -7,7 +7,7 @@
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { HOOK_KINDS, type HookMap, type HookName } from "./hook_map.ts";
+import { HOOK_KINDS, type HookKind, type HookMap, type HookName, type HookOfKind } from "./hook_map.ts";
 
 /** A hook handler's failure: who, where, what. */
 export interface HookFailure {
@@ -105,16 +105,18 @@ export class HookRunner {
   }
 
   /** Runs a parallel hook's handlers at once and waits for all (each bounded). */
-  async parallel<K extends HookName>(hook: K, ...args: Parameters<HookMap[K]>): Promise<void> {
+  async parallel<K extends HookOfKind<"parallel">>(hook: K, ...args: Parameters<HookMap[K]>): Promise<void> {
+    expectKind(hook, "parallel");
     await Promise.all(this.#active(hook).map((r) => this.#call(r, hook, args)));
   }
 
   /** Runs a waterfall hook: each handler gets the previous one's value; `null` vetoes. */
-  async waterfall<K extends HookName>(
+  async waterfall<K extends HookOfKind<"waterfall">>(
     hook: K,
     value: Parameters<HookMap[K]>[0],
     ...rest: Parameters<HookMap[K]> extends [unknown, ...infer R] ? R : never
   ): Promise<WaterfallResult<Parameters<HookMap[K]>[0]>> {
+    expectKind(hook, "waterfall");
     let current = value;
     for (const registration of this.#active(hook)) {
       const outcome = await this.#call(registration, hook, [current, ...rest] as unknown as Parameters<HookMap[K]>);
@@ -126,7 +128,8 @@ export class HookRunner {
   }
 
   /** Runs a bail hook: the first handler returning `false` vetoes. */
-  async bail<K extends HookName>(hook: K, ...args: Parameters<HookMap[K]>): Promise<HookVeto | undefined> {
+  async bail<K extends HookOfKind<"bail">>(hook: K, ...args: Parameters<HookMap[K]>): Promise<HookVeto | undefined> {
+    expectKind(hook, "bail");
     for (const registration of this.#active(hook)) {
       const outcome = await this.#call(registration, hook, args);
       if (outcome.ok && outcome.value === false) return { plugin: registration.plugin, hook };
@@ -178,5 +181,12 @@ export class HookRunner {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** The compiler already keeps typed callers to their hook's kind; this keeps untyped (JavaScript) callers to it too. */
+function expectKind(hook: HookName, kind: HookKind): void {
+  if (HOOK_KINDS[hook] !== kind) {
+    throw new TypeError(`${hook} is a ${HOOK_KINDS[hook] ?? "unknown"} hook: it cannot be run as a ${kind} hook`);
   }
 }

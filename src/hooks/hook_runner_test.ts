@@ -102,3 +102,14 @@ test("unregistering removes the handler, and hooksOf() lists what a plugin regis
   assert.throws(() => hooks.register("p", "session:nope" as "session:end", () => {}), /unknown hook "session:nope"/);
   await hooks.parallel("session:end", SESSION);
 });
+
+test("HookRunner refuses, at run time too, to run a hook as another kind than HOOK_KINDS gives it", async () => {
+  const hooks = new HookRunner();
+  hooks.register("veto", "event:before-append", () => null);
+  // Untyped callers (JavaScript plugins' hosts) get past the compiler; the runner still says no.
+  const untyped = hooks as unknown as { parallel(hook: string, ...args: unknown[]): Promise<void> };
+  await assert.rejects(untyped.parallel("event:before-append", EVENT, SESSION), {
+    name: "TypeError",
+    message: /event:before-append is a waterfall hook: it cannot be run as a parallel hook/,
+  });
+});

@@ -28,6 +28,11 @@ export interface SessionEvent extends EventMeta {
   args?: ToolArgs;
 }
 
+/** An event as written (or read back), with the log file it is in. */
+export interface StoredEvent extends SessionEvent {
+  file: string;
+}
+
 /** An event not yet written: the store gives it its time. */
 export interface NewEvent extends EventMeta {
   role: Role;

@@ -9,7 +9,8 @@ import { basename, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
 import { setFrontmatterKey, setFrontmatterScalar } from "../format/frontmatter.ts";
-import type { NewEvent, SessionEvent } from "../model/event.ts";
+import type { NewEvent, SessionEvent, StoredEvent } from "../model/event.ts";
+import type { WriteReceipt } from "../model/write_receipt.ts";
 import {
   FileNotFoundError,
   InvalidInputError,
@@ -51,18 +52,6 @@ export interface CreateSessionOptions {
   id?: string;
   /** A given start time (ISO-8601) instead of now, e.g. an imported session's. */
   started?: string;
-}
-
-/** Where a write landed: the session, the log file, and the turn time the events carry. */
-export interface WriteReceipt {
-  id: string;
-  file: string;
-  at: string;
-}
-
-/** An event as read back, with the log file it is in. */
-export interface StoredEvent extends SessionEvent {
-  file: string;
 }
 
 /** One log of a session, parsed. */

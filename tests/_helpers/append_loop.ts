@@ -3,10 +3,10 @@
  * fast as it can, and prints `acked <n>` after each append returns (is durable).
  * Usage: append_loop.ts <store> <session id> <writer name> <count> <bytes per event>
  */
-import { Crucible } from "../../src/core/crucible.ts";
+import { open } from "../../mod.ts";
 
 const [root, id, writer, count, bytes] = process.argv.slice(2);
-const cru = Crucible.open({ dir: root, lockTimeoutMs: 30_000 });
+const cru = open({ dir: root, lockTimeoutMs: 30_000, plugins: [] });
 for (let n = 0; n < Number(count); n++) {
   await cru.append(id, { role: "assistant", content: eventContent(writer, n, Number(bytes)) });
   process.stdout.write(`acked ${n}\n`);

@@ -1,6 +1,6 @@
 /** `cru session search`: ranked full-text hits with snippets. */
 import type { Command } from "commander";
-import type { SearchHit } from "../../core/crucible.ts";
+import type { SearchHit } from "../../model/search_result.ts";
 import {
   type CommonOptions,
   type FilterOptions,

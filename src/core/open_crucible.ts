@@ -1,0 +1,82 @@
+/**
+ * The one way to open a store: finds its folder and wires the markdown store,
+ * the link to the index owner and the plugins (the built-in ones included)
+ * into a {@linkcode Crucible}. The library (`open` in mod.ts), the CLI and every
+ * other process that reads or writes sessions call this and nothing else.
+ *
+ * @module
+ */
+import { BUILTIN_PLUGINS } from "../../plugins/builtin.ts";
+import type { PluginDefinition } from "../plugin/plugin_definition.ts";
+import { cwd, env, home } from "../runtime/process.ts";
+import { SessionStore } from "../store/session_store.ts";
+import { findStoreDir } from "../store/store_location.ts";
+import { Crucible } from "./crucible.ts";
+import { IndexLink } from "./index_link.ts";
+import { indexConnection } from "./index_settings.ts";
+import { PluginRuntime } from "./plugin_runtime.ts";
+
+/** Options of {@linkcode openCrucible}. */
+export interface OpenOptions {
+  /** The `.crucible` folder; by default `CRU_DIR`, the nearest `.crucible/`, or `~/.crucible`. */
+  dir?: string;
+  /** Where the search for the nearest `.crucible/` starts (default: the current folder). */
+  cwd?: string;
+  /** How long to wait for a session's lock (default 10 s). */
+  lockTimeoutMs?: number;
+  /** The clock (tests pass their own). */
+  now?: () => Date;
+  /** A SurrealDB server for the index (`ws://…`, `http://…`) instead of the embedded one. */
+  db?: string;
+  /** How long to wait for the index owner to start (default 60 s). */
+  indexStartTimeoutMs?: number;
+  /**
+   * First-party plugins to run (default: the built-in ones, {@linkcode BUILTIN_PLUGINS},
+   * so secrets are redacted unless the caller says otherwise; each can also be
+   * turned off in `config.yaml`).
+   */
+  plugins?: readonly PluginDefinition[];
+  /** Load user plugins from `.crucible/plugins/` (default true). */
+  userPlugins?: boolean;
+  /** Bound on each hook handler, ms (default: config.yaml's `hooks.timeout_ms`, else 5 000). */
+  hookTimeoutMs?: number;
+  /** Where warnings go (plugin failures, vetoes); default: stderr. */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Opens a store: `options.dir`, else `CRU_DIR`, else the nearest `.crucible/`
+ * above the current folder, else `~/.crucible` (created on first write). The
+ * built-in plugins run unless `options.plugins` says otherwise; user plugins
+ * from `.crucible/plugins/` load unless `options.userPlugins` is false.
+ *
+ * @example
+ * ```ts ignore
+ * import { openCrucible } from "./open_crucible.ts";
+ * const cru = openCrucible({ dir: "/tmp/example/.crucible" });
+ * const { id } = await cru.newSession({ type: "chat", title: "Example" });
+ * await cru.append(id, { role: "user", content: "Hello" });
+ * ```
+ */
+export function openCrucible(options: OpenOptions = {}): Crucible {
+  const here = options.cwd ?? cwd();
+  const root = findStoreDir({ dir: options.dir, envDir: env("CRU_DIR"), cwd: here, home: home() });
+  const warn = options.onWarning ?? ((message: string) => console.error(`cru: ${message}`));
+  return new Crucible(root, {
+    store: new SessionStore({ root, lockTimeoutMs: options.lockTimeoutMs, now: options.now }),
+    index: new IndexLink({
+      root,
+      connection: indexConnection(root, options.db),
+      startTimeoutMs: options.indexStartTimeoutMs,
+    }),
+    plugins: new PluginRuntime({
+      root,
+      builtins: options.plugins ?? BUILTIN_PLUGINS,
+      userPlugins: options.userPlugins ?? true,
+      hookTimeoutMs: options.hookTimeoutMs,
+      warn,
+    }),
+    cwd: here,
+    warn,
+  });
+}
