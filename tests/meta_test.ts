@@ -403,6 +403,9 @@ test(
       assert.match(text.stdout, /^2 sessions · 6 events · 1,171 tokens/);
       assert.match(text.stdout, /haiku .*\$0\.25 +█{24}\n/);
       assert.ok(!text.stdout.includes("by project"));
+      const badGroup = await run(["session", "stats", "--by", "colour"], dir);
+      assert.equal(badGroup.code, 2);
+      assert.match(badGroup.stderr, /^cru: invalid --by "colour": expected one of day, model, project, tool\n$/);
     }),
 );
 

@@ -1,6 +1,7 @@
 /** `cru session stats`: sessions, events, tokens and cost by day, model, project and tool. */
 import { type Command, Option } from "commander";
 import type { StatsReport, StatsRow } from "../../core/session_stats.ts";
+import { InvalidInputError } from "../../model/errors.ts";
 import { parseDateFilter } from "../../model/time_filter.ts";
 import { type CommonOptions, openStore, withCommonOptions } from "../common_options.ts";
 import type { OutputSink } from "../output.ts";
@@ -31,7 +32,12 @@ export function registerSessionStats(session: Command, sink: OutputSink): void {
       .addOption(
         new Option("--by <group>", "only this grouping (repeat for more; default: all)")
           .choices(GROUPS)
-          .argParser((value: string, all: GroupName[] | undefined) => [...(all ?? []), value as GroupName]),
+          .argParser((value: string, all: GroupName[] | undefined) => {
+            if (!(GROUPS as readonly string[]).includes(value)) {
+              throw new InvalidInputError("--by", value, `one of ${GROUPS.join(", ")}`);
+            }
+            return [...(all ?? []), value as GroupName];
+          }),
       ),
   ).action(async (options: StatsOptions) => {
     const since = options.since === undefined ? undefined : parseDateFilter(options.since, "--since");
