@@ -470,6 +470,11 @@ test(
       assert.equal(listed.code, 0, listed.stderr);
       const searched = await run(["session", "search", "word", ...facts, "--role", "user", "--tool", "grep"], dir);
       assert.equal(searched.code, 0, searched.stderr);
+      const inSession = await run(["session", "search", "word", "--session", "@last"], dir);
+      assert.equal(inSession.code, 0, inSession.stderr);
+      const noSession = await run(["session", "search", "word", "--session", "agent-"], dir);
+      assert.equal(noSession.code, 1);
+      assert.match(noSession.stderr, /session "agent-" not found/);
       const badRole = await run(["session", "search", "word", "--role", "robot"], dir);
       assert.equal(badRole.code, 2);
       const emptyTag = await run(["session", "list", "--tag", ""], dir);

@@ -319,7 +319,7 @@ export class Crucible {
       type: session.type,
       title: session.title,
       tags: first.tags ?? [],
-      ...sessionFacts(first.extra),
+      ...sessionFacts(first.extra, session.events),
       started: session.started,
       ended: session.ended,
       last_activity: session.lastActivity,

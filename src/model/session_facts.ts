@@ -23,6 +23,9 @@ export interface SessionFacts {
 
 /**
  * Reads the facts from a log's frontmatter keys (the `extra` of its meta).
+ * A session whose frontmatter names no model takes that of its first event
+ * that has one (imported sessions learn their model only from their events),
+ * when `events` are given.
  *
  * @example
  * ```ts
@@ -31,7 +34,10 @@ export interface SessionFacts {
  * console.assert(facts.branch === "main" && facts.project === "api");
  * ```
  */
-export function sessionFacts(frontmatter: Record<string, unknown>): SessionFacts {
+export function sessionFacts(
+  frontmatter: Record<string, unknown>,
+  events: Iterable<{ model?: string }> = [],
+): SessionFacts {
   const facts: SessionFacts = {};
   const text = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value.trim() : undefined);
   const git = typeof frontmatter.git === "object" && frontmatter.git !== null
@@ -49,6 +55,14 @@ export function sessionFacts(frontmatter: Record<string, unknown>): SessionFacts
   for (const [key, value] of fields) {
     const found = text(value);
     if (found !== undefined) facts[key] = found;
+  }
+  if (facts.model === undefined) {
+    for (const event of events) {
+      if (event.model !== undefined) {
+        facts.model = event.model;
+        break;
+      }
+    }
   }
   const project = projectName(facts.remote, facts.cwd);
   if (project !== undefined) facts.project = project;

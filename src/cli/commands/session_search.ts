@@ -17,12 +17,15 @@ export function registerSessionSearch(session: Command, sink: OutputSink): void 
   withCommonOptions(withFilterOptions(
     session.command("search")
       .description("full-text search over events, tool names and titles, best matches first")
-      .argument("<query>", "words to find (all must match; stemmed, so 'running' finds 'runs')"),
+      .argument("<query>", "words to find (all must match; stemmed, so 'running' finds 'runs')")
+      .option("--session <id>", "only in this session (an id, a unique prefix, @last or @last~N)"),
     { events: true },
-  )).action(async (query: string, options: CommonOptions & FilterOptions) => {
+  )).action(async (query: string, options: CommonOptions & FilterOptions & { session?: string }) => {
     const filters = readFilters(options);
+    const cru = openStore(options);
+    if (options.session !== undefined) filters.session = cru.resolveId(options.session);
     const bar = progressBar();
-    const { hits, warnings } = await openStore(options).search(query, filters, bar.update);
+    const { hits, warnings } = await cru.search(query, filters, bar.update);
     await bar.clear();
     const data = {
       hits: hits.map((h) => ({

@@ -9,7 +9,7 @@
  * @module
  */
 import type { Role } from "../../model/role.ts";
-import type { SessionEvent, TokenUsage, ToolArgs } from "../../model/event.ts";
+import type { EventMeta, SessionEvent, TokenUsage, ToolArgs } from "../../model/event.ts";
 import { isObject, JsonLinesParser, type JsonObject, text } from "./_json_lines.ts";
 import type { SourceItem } from "./source_item.ts";
 import { toolName } from "./source_item.ts";
@@ -183,7 +183,13 @@ export class CodexParser extends JsonLinesParser {
       case "function_call_output":
       case "custom_tool_call_output":
       case "local_shell_call_output":
-        return this.#tools.result(text(item.call_id), outputText(item.output), this.line, this.at);
+        return this.#tools.result(
+          text(item.call_id),
+          outputText(item.output),
+          this.line,
+          this.at,
+          outputMeta(item.output),
+        );
       default:
         return [];
     }
@@ -224,6 +230,27 @@ function parseArguments(raw: unknown): ToolArgs {
   } catch {
     return { arguments: raw };
   }
+}
+
+/** A shell call's exit code and duration, when its output reports them (`{output, metadata}`). */
+function outputMeta(output: unknown): EventMeta {
+  let value = output;
+  if (typeof output === "string" && output.startsWith("{")) {
+    try {
+      value = JSON.parse(output);
+    } catch {
+      return {};
+    }
+  }
+  const metadata = isObject(value) && isObject(value.metadata) ? value.metadata : undefined;
+  if (metadata === undefined) return {};
+  const meta: EventMeta = {};
+  if (typeof metadata.exit_code === "number") meta.status = metadata.exit_code === 0 ? "ok" : "error";
+  const seconds = metadata.duration_seconds;
+  if (typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0) {
+    meta.duration_ms = Math.round(seconds * 1000);
+  }
+  return meta;
 }
 
 /** A call's output: a string, or `{content}` / anything else as JSON. */

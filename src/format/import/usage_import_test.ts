@@ -54,7 +54,7 @@ test("ClaudeCodeParser takes model and usage from assistant messages, once per m
   ]);
 });
 
-test("CodexParser takes the model from turn_context and each call's usage from the token_count after it", () => {
+test("CodexParser takes the model from turn_context, each call's usage from the token_count after it, and a shell call's exit and duration", () => {
   const items = parseText(new CodexParser(TEST_OPTIONS), fixture("codex_usage.jsonl"));
   const [session] = sessionsOf(items);
   assert.equal(session.meta.cwd, "/home/ana/src/api");
@@ -69,7 +69,7 @@ test("CodexParser takes the model from turn_context and each call's usage from t
       tool_call_id: undefined,
       status: undefined,
     },
-    { role: "tool", model: "gpt-5-codex", tokens: undefined, tool_call_id: "call_A1", status: undefined },
+    { role: "tool", model: "gpt-5-codex", tokens: undefined, tool_call_id: "call_A1", status: "ok" },
     {
       role: "assistant",
       model: "gpt-5-codex",
@@ -78,5 +78,6 @@ test("CodexParser takes the model from turn_context and each call's usage from t
       status: undefined,
     },
   ]);
+  assert.equal(events(items)[2].duration_ms, 5800);
   assert.equal(events(items)[2].content, '{"output":"12 passed\\n","metadata":{"exit_code":0,"duration_seconds":5.8}}');
 });
