@@ -384,12 +384,12 @@ test(
       });
       const byKey = (rows: Row[]) =>
         Object.fromEntries(rows.map((r) => [r.key, [r.sessions, r.events, r.tokens.total, r.cost]]));
-      // Events without a model take the session's (a: sonnet); b has none: "(unknown)".
+      // Events without a model take the session's: a's frontmatter says sonnet; b names none, so its first
+      // event's model (gpt-5) stands for it.
       assert.deepEqual(byKey(stats.by_model), {
         haiku: [1, 1, 1007, 0.25],
         sonnet: [1, 2, 113, 0.5],
-        "gpt-5": [1, 1, 51, 0.125],
-        "(unknown)": [1, 2, 0, 0],
+        "gpt-5": [1, 3, 51, 0.125],
       });
       assert.deepEqual(byKey(stats.by_project), { shop: [1, 3, 1120, 0.75], api: [1, 3, 51, 0.125] });
       assert.deepEqual(byKey(stats.by_tool), { grep: [2, 2, 3, 0] });
@@ -398,6 +398,16 @@ test(
 
       const later = await cru<{ totals: { events: number } }>(["session", "stats", "--since", "2099-01-01"], dir);
       assert.equal(later.totals.events, 0);
+      const shopOnly = await cru<{ totals: { sessions: number; tokens: { total: number } } }>(
+        ["session", "stats", "--project", "shop"],
+        dir,
+      );
+      assert.deepEqual([shopOnly.totals.sessions, shopOnly.totals.tokens.total], [1, 1120]);
+      const inApi = await cru<{ totals: { events: number } }>(
+        ["session", "stats", "--cwd", api, "--model", "gpt-5"],
+        dir,
+      );
+      assert.equal(inApi.totals.events, 3);
       const text = await run(["session", "stats", "--by", "model"], dir);
       assert.equal(text.code, 0, text.stderr);
       assert.match(text.stdout, /^2 sessions · 6 events · 1,171 tokens/);
@@ -440,7 +450,6 @@ test(
           "claude-sonnet-4-5-20250929": 1200 + 150 + 8000 + 300 + 400 + 60 + 9500,
           "claude-haiku-4-5": 50 + 80 + 9600 + 120,
           "gpt-5-codex": 2000 + 200 + 3000 + 600 + 30 + 5000,
-          "(unknown)": 0,
         },
       );
       const ids = (await cru<{ ids: string[] }>(["session", "ids"], dir)).ids;

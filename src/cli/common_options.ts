@@ -43,15 +43,17 @@ export function openStore(options: CommonOptions): Crucible {
  * The filters of list and search: `--type`, `--since`, `--until`, `--limit`,
  * the session facts (`--tag`, `--cwd`, `--project`, `--branch`, `--host`,
  * `--model`, `--source`), and with `events` the event's `--role` and `--tool`.
+ * `limit: false` leaves `--limit` out (a command that adds everything up).
  */
-export function withFilterOptions(command: Command, options: { events?: boolean } = {}): Command {
+export function withFilterOptions(command: Command, options: { events?: boolean; limit?: boolean } = {}): Command {
   command
     .addOption(
       new Option("--type <type>", "only sessions of this type").choices(["chat", "agent", "workflow", "plugin"]),
     )
     .option("--since <date>", "only activity at or after: 2024-01-15, an ISO timestamp, or 7d / 12h ago")
-    .option("--until <date>", "only activity at or before: same forms as --since")
-    .option("--limit <n>", "at most this many results")
+    .option("--until <date>", "only activity at or before: same forms as --since");
+  if (options.limit ?? true) command.option("--limit <n>", "at most this many results");
+  command
     .option("--tag <tag>", "only sessions with this tag")
     .option("--cwd <folder>", "only sessions started in this folder or below it")
     .option("--project <name>", "only sessions of this project (git remote's repository name, else folder name)")

@@ -8,17 +8,20 @@
 import type { SessionEvent } from "../model/event.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { sessionFacts } from "../model/session_facts.ts";
+import { type SessionFilterFields, sessionMatches } from "../model/session_filter.ts";
 import { timestampMs } from "../model/timestamp.ts";
 import type { SessionStore } from "../store/session_store.ts";
 
-/** Options of {@linkcode collectStats}; times are ms since the epoch, inclusive. */
-export interface StatsOptions {
+/**
+ * Options of {@linkcode collectStats}: the session filters of `list` (type,
+ * tag, cwd, project, branch, host, model, source), and event times in ms
+ * since the epoch, inclusive.
+ */
+export interface StatsOptions extends SessionFilterFields {
   /** Only events at or after this time. */
   since?: number;
   /** Only events at or before this time. */
   until?: number;
-  /** Only sessions of this type. */
-  type?: string;
 }
 
 /** Token sums. */
@@ -82,9 +85,10 @@ export async function collectStats(store: SessionStore, options: StatsOptions = 
     } catch {
       continue; // removed meanwhile
     }
-    if (options.type !== undefined && session.type !== options.type) continue;
+    const first = session.logs[0].log.meta;
+    const facts = sessionFacts(first.extra, session.events);
+    if (!sessionMatches({ type: session.type, tags: first.tags ?? [], facts }, options)) continue;
     warnings.push(...session.warnings);
-    const facts = sessionFacts(session.logs[0].log.meta.extra);
     for (const event of session.events) {
       const ms = timestampMs(event.at);
       if (options.since !== undefined && !(ms >= options.since)) continue;

@@ -2,33 +2,31 @@
 import { type Command, Option } from "commander";
 import type { StatsReport, StatsRow } from "../../core/session_stats.ts";
 import { InvalidInputError } from "../../model/errors.ts";
-import { parseDateFilter } from "../../model/time_filter.ts";
-import { type CommonOptions, openStore, withCommonOptions } from "../common_options.ts";
+import {
+  type CommonOptions,
+  type FilterOptions,
+  openStore,
+  readFilters,
+  withCommonOptions,
+  withFilterOptions,
+} from "../common_options.ts";
 import type { OutputSink } from "../output.ts";
 import { bold, cyan, dim } from "../style.ts";
 
 const GROUPS = ["day", "model", "project", "tool"] as const;
 type GroupName = typeof GROUPS[number];
 
-interface StatsOptions extends CommonOptions {
-  since?: string;
-  until?: string;
-  type?: string;
+interface StatsOptions extends CommonOptions, FilterOptions {
   by?: GroupName[];
 }
 
 export function registerSessionStats(session: Command, sink: OutputSink): void {
-  withCommonOptions(
+  withCommonOptions(withFilterOptions(
     session.command("stats")
       .description(
         "sessions, events, tokens and cost by day, model, project and tool, with a bar chart " +
           "(read from the markdown of every session, not the index: slower on large stores)",
       )
-      .addOption(
-        new Option("--type <type>", "only sessions of this type").choices(["chat", "agent", "workflow", "plugin"]),
-      )
-      .option("--since <date>", "only events at or after: 2024-01-15, an ISO timestamp, or 7d / 12h ago")
-      .option("--until <date>", "only events at or before: same forms as --since")
       .addOption(
         new Option("--by <group>", "only this grouping (repeat for more; default: all)")
           .choices(GROUPS)
@@ -39,10 +37,21 @@ export function registerSessionStats(session: Command, sink: OutputSink): void {
             return [...(all ?? []), value as GroupName];
           }),
       ),
-  ).action(async (options: StatsOptions) => {
-    const since = options.since === undefined ? undefined : parseDateFilter(options.since, "--since");
-    const until = options.until === undefined ? undefined : parseDateFilter(options.until, "--until");
-    const report = await openStore(options).stats({ since, until, type: options.type });
+    { limit: false },
+  )).action(async (options: StatsOptions) => {
+    const { since, until, type, tag, cwd, project, branch, host, model, source } = readFilters(options);
+    const report = await openStore(options).stats({
+      since,
+      until,
+      type,
+      tag,
+      cwd,
+      project,
+      branch,
+      host,
+      model,
+      source,
+    });
     const groups = options.by ?? [...GROUPS];
     const { warnings, ...data } = report;
     sink.set({
