@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
-import { cruJson, runCru } from "./_helpers/run_cru.ts";
+import { cruCommand, cruJson, runCru } from "./_helpers/run_cru.ts";
+import { execFileSync, spawn } from "node:child_process";
 
 const ENV = { CRU_INDEX_IDLE_MS: "4000" };
 const TIMEOUT = { timeout: 180_000 };
@@ -489,5 +490,59 @@ test(
       const emptyTag = await run(["session", "list", "--tag", ""], dir);
       assert.equal(emptyTag.code, 2);
       assert.match(emptyTag.stderr, /^cru: invalid --tag "": expected some text\n$/);
+    }),
+);
+
+/** `script` (util-linux) gives a command a terminal; without it the prompt cannot be tested. */
+const HAS_SCRIPT = (() => {
+  try {
+    execFileSync("script", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Runs cru on a pseudo-terminal, typing `answer` once the question is on screen. */
+function onTerminal(args: string[], answer: string): Promise<string> {
+  const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
+  const command = [...cruCommand(), ...args].map(quote).join(" ");
+  const child = spawn("script", ["-qec", command, "/dev/null"], { env: { ...process.env, ...ENV, NO_COLOR: "1" } });
+  let output = "";
+  let answered = false;
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    output += chunk;
+    if (!answered && output.includes("[y/N]")) {
+      answered = true;
+      child.stdin.write(answer);
+    }
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+  return new Promise((resolve) =>
+    child.on("close", () => {
+      clearTimeout(timer);
+      child.stdin.destroy();
+      resolve(output);
+    })
+  );
+}
+
+test(
+  "delete asks on a terminal and deletes only on yes",
+  {
+    ...TIMEOUT,
+    skip: HAS_SCRIPT ? false : "script (util-linux) is not installed: no terminal to test the question on",
+  },
+  () =>
+    withTempDir(async (tmp) => {
+      const dir = join(tmp, ".crucible");
+      const { id } = await cru<{ id: string }>(["session", "new"], dir);
+      const declined = await onTerminal(["session", "delete", id, "--dir", dir], "n\n");
+      assert.match(declined, new RegExp(`delete ${id}\\? This cannot be undone\\. \\[y/N\\]`));
+      assert.match(declined, /nothing deleted/);
+      assert.ok(existsSync(join(dir, "sessions", id)));
+      const accepted = await onTerminal(["session", "delete", "@last", "--dir", dir], "y\n");
+      assert.match(accepted, new RegExp(`deleted ${id}`));
+      assert.ok(!existsSync(join(dir, "sessions", id)));
     }),
 );
