@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
+import { parseLog } from "../src/format/parse_log.ts";
 import { cruCommand, cruJson, runCru } from "./_helpers/run_cru.ts";
 import { execFileSync, spawn } from "node:child_process";
 
@@ -546,3 +547,20 @@ test(
       assert.ok(!existsSync(join(dir, "sessions", id)));
     }),
 );
+
+test("the README's event-details example reads back as the details it shows", () => {
+  const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
+  const example = /```markdown\n(\*\*Assistant:\*\*[^\n]*\n<!-- cru:[^\n]*-->)\n```/.exec(readme)?.[1];
+  assert.ok(example, "README shows an assistant event with a details line");
+  const head = "---\nsession_id: agent-a1\ntype: agent\nstarted: 2025-01-01T00:00:00Z\ncontinued_from: null\n---\n\n";
+  const { log, warnings } = parseLog(`${head}# Agent Session\n\n## 2025-01-01T00:00:00Z\n\n${example}\n`);
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(log.events.map(({ at: _at, ...event }) => event), [{
+    role: "assistant",
+    content: "The cache key hashes package.json, not the lockfile.",
+    model: "claude-sonnet-4-5",
+    tokens: { input: 1200, output: 300, cache_read: 8000 },
+    cost: 0.0123,
+    duration_ms: 2300,
+  }]);
+});
