@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
-import { parseLog } from "../src/format/parse_log.ts";
+import { InvalidInputError, open, parseLog } from "../mod.ts";
 import { cruCommand, cruJson, runCru } from "./_helpers/run_cru.ts";
 import { execFileSync, spawn } from "node:child_process";
 
@@ -564,3 +564,48 @@ test("the README's event-details example reads back as the details it shows", ()
     duration_ms: 2300,
   }]);
 });
+
+test(
+  "the library sets event details and session facts, and manages sessions by the same calls",
+  TIMEOUT,
+  () =>
+    withTempDir(async (tmp) => {
+      const cru = open({ dir: join(tmp, ".crucible"), plugins: [] });
+      const session = await cru.openSession({
+        type: "agent",
+        model: "claude-haiku-4-5",
+        host: "ci-3",
+        tags: ["nightly"],
+      });
+      await session.append({
+        role: "assistant",
+        content: "Done.",
+        model: "claude-haiku-4-5",
+        tokens: { input: 10, output: 2 },
+        cost: 0.001,
+        status: "ok",
+      });
+      await assert.rejects(session.append({ role: "user", content: "x", tokens: { input: 1.5 } }), InvalidInputError);
+      assert.equal(cru.resolveId("@last"), session.id);
+      await cru.rename(session.id, "Nightly triage");
+      await cru.tag(session.id, ["flaky"]);
+      const view = await session.read();
+      assert.deepEqual([view.title, view.tags, view.model, view.host], [
+        "Nightly triage",
+        ["nightly", "flaky"],
+        "claude-haiku-4-5",
+        "ci-3",
+      ]);
+      assert.deepEqual(view.events.map(({ at: _at, file: _file, ...event }) => event), [{
+        role: "assistant",
+        content: "Done.",
+        model: "claude-haiku-4-5",
+        tokens: { input: 10, output: 2 },
+        cost: 0.001,
+        status: "ok",
+      }]);
+      const stats = await cru.stats({ tag: "flaky" });
+      assert.deepEqual([stats.totals.tokens.total, stats.totals.cost], [12, 0.001]);
+      assert.deepEqual(await cru.delete([session.id]), { deleted: [session.id], kept: [] });
+    }),
+);
