@@ -1,26 +1,41 @@
 /**
- * Benchmark: search and reindex at scale, beside ripgrep and SQLite FTS5 doing
- * the same work on the same text, measured in the same run.
+ * Benchmark: search, reindex, start-up and appends at scale, beside ripgrep,
+ * SQLite FTS5 and a compiled hello-world doing the same work on the same text,
+ * measured in the same run (ratios hold on a noisy machine; absolute times do not).
  *
  *   bun scripts/bench_search.ts [--events 100000] [--million] [--runs 5]
  *
- * Generates a store (2,000 log files per 100k events, ~200 B events, words drawn
- * from a Zipf-like vocabulary plus marker terms at fixed frequencies), then with
- * the compiled `dist/cru` (built if missing):
- * - reindex: `cru session reindex` from markdown (the owner's peak memory too);
- * - cold search: a fresh `cru session search` process per query, p50 over runs,
- *   both with an index owner already running and with none (the command starts it);
- * - ripgrep: `rg -l TERM` over the sessions folder;
- * - SQLite FTS5: building an FTS5 table from the same event text with the
- *   `sqlite3` CLI, and a top-20 ranked query from a fresh `sqlite3` process.
+ * Generates a store (50 events per log file, ~28 words an event from a
+ * Zipf-like vocabulary, marker terms in 0.1 %, 1 %, 5 % and 20 % of events),
+ * then with the compiled `dist/cru` (built if missing):
+ * - search: a fresh `cru session search` process per query, p50 over runs, with
+ *   an index owner running, and (for the smaller size) with none running;
+ * - `rg -l TERM` over the sessions folder; a top-20 FTS5 query from a fresh
+ *   `sqlite3` process;
+ * - reindex from markdown beside an FTS5 build of the same text; the owner's
+ *   peak RSS; the index's size on disk beside the FTS5 database's;
+ * - the start-up sweep (as the owner logs it);
+ * - `cru --version` beside a compiled Bun hello-world, and `cru session append`
+ *   with an owner running beside `rg --version`.
+ * Needs `rg` and `sqlite3` (Debian: ripgrep, sqlite3).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { renderLog } from "../src/format/render_log.ts";
 import type { SessionEvent } from "../src/model/event.ts";
-import { IndexClient } from "../src/core/index_client.ts";
+import { IndexClient } from "../src/index_service/index_client.ts";
+import { ownerLogPath, ownerSocketPath } from "../src/index_service/owner_paths.ts";
 
 const args = process.argv.slice(2);
 const flag = (
@@ -31,8 +46,10 @@ const EVENTS = args.includes("--million") ? 1_000_000 : flag("--events", 100_000
 const RUNS = flag("--runs", 5);
 const ROOT = resolve(new URL("..", import.meta.url).pathname);
 const CRU = join(ROOT, "dist", "cru");
+const BUN = join(ROOT, "node_modules", ".bin", "bun");
 /** Marker terms and the share of events that contain each. */
 const TERMS: [string, number][] = [["quasar", 0.001], ["nebula", 0.01], ["galaxy", 0.05], ["comet", 0.2]];
+const TWO_WORDS = "nebula galaxy";
 
 function seconds(work: () => void): number {
   const started = performance.now();
@@ -52,7 +69,9 @@ function run(command: string, commandArgs: string[], options: { env?: Record<str
     input: options.input,
     maxBuffer: 1 << 30,
   });
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(" ")} failed: ${result.stderr}`);
+  if (result.status !== 0 && !(command === "rg" && result.status === 1)) {
+    throw new Error(`${command} ${commandArgs.join(" ")} failed: ${result.stderr}`);
+  }
   return result.stdout;
 }
 
@@ -85,13 +104,12 @@ function generate(store: string, tsv: string): { files: number; bytes: number } 
     mkdirSync(dir, { recursive: true });
     let previous: string | null = null;
     for (let l = 0; l < logsPerSession && made < EVENTS; l++) {
-      const started = new Date(Date.UTC(2024, 0, 1) + s * 3_600_000 + l * 600_000).toISOString().replace(
-        /\.\d{3}Z$/,
-        "Z",
-      );
+      const started = new Date(Date.UTC(2024, 0, 1) + s * 3_600_000 + l * 600_000).toISOString()
+        .replace(/\.\d{3}Z$/, "Z");
       const events: SessionEvent[] = [];
       for (let e = 0; e < eventsPerLog && made < EVENTS; e++, made++) {
-        const words = Array.from({ length: 28 }, word);
+        // Varied lengths, so ranking has something to rank.
+        const words = Array.from({ length: 8 + Math.floor(next() * 40) }, word);
         for (const [term, share] of TERMS) if (next() < share) words[Math.floor(next() * words.length)] = term;
         const content = words.join(" ");
         events.push({ role: e % 2 ? "assistant" : "user", content, at: started });
@@ -116,93 +134,167 @@ function generate(store: string, tsv: string): { files: number; bytes: number } 
 async function stopOwner(store: string): Promise<void> {
   const client = await IndexClient.connectIfRunning({ root: store, connection: {} });
   if (!client) return;
-  await client.request("stop").catch(() => {});
+  await client.request("stop", {}).catch(() => {});
   client.close();
-  for (let i = 0; i < 100 && existsSync(join(store, "index", "owner.sock")); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  for (let i = 0; i < 600 && existsSync(ownerSocketPath(store)); i++) await new Promise((r) => setTimeout(r, 50));
+  // The owner compacts and closes after it stops listening: wait for its lock to go too.
+  for (let i = 0; i < 600 && ownerRunning(store); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+function ownerPids(store: string): string[] {
+  if (!existsSync(ownerLogPath(store))) return [];
+  return [...readFileSync(ownerLogPath(store), "utf8").matchAll(/\[(\d+)\] serving/g)].map((m) => m[1]);
+}
+
+function ownerRunning(store: string): boolean {
+  const pid = ownerPids(store).at(-1);
+  return pid !== undefined && existsSync(`/proc/${pid}`);
 }
 
 function ownerPeakMb(store: string): number | undefined {
-  const pids = [...readFileSync(join(store, "index", "owner.log"), "utf8").matchAll(/\[(\d+)\] serving/g)].map((m) =>
-    m[1]
-  );
-  const status = `/proc/${pids.at(-1)}/status`;
+  const status = `/proc/${ownerPids(store).at(-1)}/status`;
   if (!existsSync(status)) return undefined;
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(status, "utf8"));
   return match ? Number(match[1]) / 1024 : undefined;
 }
 
-if (!existsSync(CRU)) run(join(ROOT, "node_modules", ".bin", "bun"), [join(ROOT, "scripts", "build.ts")]);
+function duBytes(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, name) => sum + duBytes(join(path, name)), 0);
+}
+
+const ms = (values: number[]) => (median(values) * 1000).toFixed(0);
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+if (!existsSync(CRU)) run(BUN, [join(ROOT, "scripts", "build.ts")]);
+for (const tool of ["rg", "sqlite3"]) if (!has(tool)) throw new Error(`${tool} is needed (Debian: ripgrep, sqlite3)`);
 const work = mkdtempSync(join(tmpdir(), "cru-bench-search-"));
 const store = join(work, ".crucible");
 const env = { CRU_INDEX_IDLE_MS: "600000" };
 try {
   const tsv = join(work, "events.tsv");
-  const generated = seconds(() => generate(store, tsv));
-  console.log(`corpus: ${EVENTS} events in ${EVENTS / 50} log files, generated in ${generated.toFixed(1)} s`);
+  let corpus = { files: 0, bytes: 0 };
+  const generated = seconds(() => (corpus = generate(store, tsv)));
+  console.log(
+    `corpus: ${EVENTS} events in ${corpus.files} log files, ${mb(corpus.bytes)} of markdown, ` +
+      `generated in ${generated.toFixed(1)} s`,
+  );
 
   const reindex = seconds(() => run(CRU, ["session", "reindex", "--json", "--dir", store], { env }));
   const peak = ownerPeakMb(store);
-
   const fts = join(work, "fts.db");
-  const ftsBuild = has("sqlite3")
-    ? seconds(() =>
-      run("sqlite3", [fts], {
-        input: `.mode tabs\nCREATE TABLE staging(session, at, content);\n.import ${tsv} staging\n` +
-          `CREATE VIRTUAL TABLE fts USING fts5(session UNINDEXED, at UNINDEXED, content);\n` +
-          `INSERT INTO fts SELECT session, at, content FROM staging;\nDROP TABLE staging;\n`,
-      })
-    )
-    : NaN;
+  const ftsBuild = seconds(() =>
+    run("sqlite3", [fts], {
+      input: `.mode tabs\nCREATE TABLE staging(session, at, content);\n.import ${tsv} staging\n` +
+        `CREATE VIRTUAL TABLE fts USING fts5(session UNINDEXED, at UNINDEXED, content);\n` +
+        `INSERT INTO fts SELECT session, at, content FROM staging;\nDROP TABLE staging;\nVACUUM;\n`,
+    })
+  );
+  await stopOwner(store); // the owner compacts the database as it stops: measure the size after that
+  const indexBytes = duBytes(join(store, "index", "db"));
+  const ftsBytes = duBytes(fts);
 
+  const queries: [string, string][] = [
+    ...TERMS.map(([term, share]): [string, string] => [`${term} (${(share * 100).toFixed(1)} % of events)`, term]),
+    [`"${TWO_WORDS}" (two words, both must match)`, TWO_WORDS],
+  ];
   const rows: string[][] = [];
-  for (const [term, share] of TERMS) {
-    const warm = Array.from(
-      { length: RUNS },
-      () => seconds(() => run(CRU, ["session", "search", term, "--json", "--dir", store], { env })),
-    );
+  const coldRuns = Math.min(RUNS, 3);
+  for (const [label, query] of queries) {
     const cold: number[] = [];
-    for (let i = 0; i < Math.min(RUNS, 3); i++) {
-      await stopOwner(store);
-      cold.push(seconds(() => run(CRU, ["session", "search", term, "--json", "--dir", store], { env })));
+    if (EVENTS <= 200_000) {
+      for (let i = 0; i < coldRuns; i++) {
+        await stopOwner(store);
+        cold.push(seconds(() => run(CRU, ["session", "search", query, "--json", "--dir", store], { env })));
+      }
     }
-    const rg = has("rg")
-      ? Array.from({ length: RUNS }, () => seconds(() => run("rg", ["-l", term, join(store, "sessions")])))
-      : [NaN];
-    const sqlite = has("sqlite3")
-      ? Array.from(
-        { length: RUNS },
-        () =>
-          seconds(() =>
-            run("sqlite3", [
-              fts,
-              `SELECT session, snippet(fts, 2, '«', '»', '…', 12) FROM fts WHERE fts MATCH '${term}' ORDER BY rank LIMIT 20;`,
-            ])
-          ),
-      )
-      : [NaN];
-    const ms = (values: number[]) => (median(values) * 1000).toFixed(0);
-    rows.push([`${term} (${(share * 100).toFixed(1)} % of events)`, ms(warm), ms(cold), ms(rg), ms(sqlite)]);
+    run(CRU, ["session", "search", query, "--json", "--dir", store], { env }); // the owner is up
+    const warm: number[] = [];
+    const rg: number[] = [];
+    const sqlite: number[] = [];
+    const ftsQuery = query.split(" ").join(" AND ");
+    for (let i = 0; i < RUNS; i++) {
+      warm.push(seconds(() => run(CRU, ["session", "search", query, "--json", "--dir", store], { env })));
+      // rg has no "all of these words in one event": for two words it looks for the first only.
+      rg.push(seconds(() => run("rg", ["-l", query.split(" ")[0], join(store, "sessions")])));
+      sqlite.push(seconds(() =>
+        run("sqlite3", [
+          fts,
+          `SELECT session, snippet(fts, 2, '«', '»', '…', 12) FROM fts WHERE fts MATCH '${ftsQuery}' ` +
+          `ORDER BY rank LIMIT 20;`,
+        ])
+      ));
+    }
+    const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2);
+    rows.push([
+      label,
+      ms(warm),
+      cold.length ? ms(cold) : "—",
+      ms(rg),
+      ms(sqlite),
+      `${ratio(warm, rg)}×`,
+      `${ratio(warm, sqlite)}×`,
+      cold.length ? `${ratio(cold, rg)}×` : "—",
+    ]);
+  }
+  const sweep = [...readFileSync(ownerLogPath(store), "utf8").matchAll(/start-up sweep of (\d+) logs took (\d+) ms/g)]
+    .at(-1);
+
+  // Start-up and appends: cru --version beside a compiled hello-world; appends with an owner running.
+  const hello = join(work, "hello");
+  writeFileSync(`${hello}.ts`, 'console.log("0.1.0");\n');
+  run(BUN, ["build", "--compile", `${hello}.ts`, "--outfile", hello]);
+  const version: number[] = [];
+  const helloTimes: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    version.push(seconds(() => run(CRU, ["--version"])));
+    helloTimes.push(seconds(() => run(hello, [])));
+  }
+  const id = run(CRU, ["session", "new", "--type", "agent", "--dir", store], { env }).trim();
+  const append: number[] = [];
+  const rgVersion: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    append.push(
+      seconds(() =>
+        run(CRU, ["session", "append", id, "--role", "thought", `step ${i} nebula`, "--dir", store], { env })
+      ),
+    );
+    rgVersion.push(seconds(() => run("rg", ["--version"])));
   }
   await stopOwner(store);
 
+  console.log(`\n## ${EVENTS.toLocaleString("en")} events\n`);
   console.log(
-    `\n| search, p50 of ${RUNS} fresh processes, ms | cru (owner running) | cru (no owner yet) | rg -l | sqlite3 FTS5 top-20 |`,
+    `| search, p50 of ${RUNS} fresh processes, ms | cru, owner running | cru, no owner | rg -l | sqlite3 FTS5 top-20 | ` +
+      `cru/rg | cru/sqlite3 | no owner/rg |`,
   );
-  console.log("|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(`| ${row.join(" | ")} |`);
-  console.log(`\n| build the index from the text | cru session reindex | sqlite3 FTS5 build |`);
-  console.log("|---|---|---|");
+  console.log(`\n| measure | cru | peer | ratio |`);
+  console.log("|---|---|---|---|");
   console.log(
-    `| ${EVENTS} events | ${reindex.toFixed(1)} s (${Math.round(EVENTS / reindex)} events/s) | ${
-      ftsBuild.toFixed(1)
-    } s |`,
+    `| reindex (events/s) | ${reindex.toFixed(1)} s (${Math.round(EVENTS / reindex)}/s) | FTS5 build ` +
+      `${ftsBuild.toFixed(1)} s | ${(reindex / ftsBuild).toFixed(2)}× |`,
   );
-  console.log(`\nindex owner peak RSS during reindex: ${peak === undefined ? "n/a" : `${peak.toFixed(0)} MB`}`);
+  console.log(
+    `| index on disk | ${mb(indexBytes)} | FTS5 database ${mb(ftsBytes)} | ${(indexBytes / ftsBytes).toFixed(2)}× |`,
+  );
+  console.log(`| owner peak RSS during reindex | ${peak === undefined ? "n/a" : `${peak.toFixed(0)} MB`} | — | |`);
+  console.log(
+    `| start-up sweep | ${sweep ? `${sweep[2]} ms for ${sweep[1]} logs` : "n/a"} | — | |`,
+  );
+  console.log(
+    `| \`cru --version\`, p50 of 10 | ${ms(version)} ms | compiled hello-world ${ms(helloTimes)} ms | ` +
+      `${(median(version) / median(helloTimes)).toFixed(2)}× |`,
+  );
+  console.log(
+    `| \`cru session append\`, owner running, p50 of 20 | ${ms(append)} ms | \`rg --version\` ${ms(rgVersion)} ms | ` +
+      `${(median(append) / median(rgVersion)).toFixed(2)}× |`,
+  );
 } finally {
   await stopOwner(store).catch(() => {});
   rmSync(work, { recursive: true, force: true });
 }
-// The index client's module graph does not keep the process alive, but be explicit.
 process.exit(0);

@@ -57,8 +57,8 @@ test("the layer check fails on each forbidden import, global and exit planted in
       },
       {
         what: "cli imports the index",
-        files: { "src/cli/_planted.ts": 'export type { SessionIndex } from "../index/session_index.ts";' },
-        expect: /src\/cli\/_planted\.ts \(cli\) imports src\/index\/session_index\.ts \(index\)/,
+        files: { "src/cli/_planted.ts": 'export type { SearchIndex } from "../index/search_index_api.ts";' },
+        expect: /src\/cli\/_planted\.ts \(cli\) imports src\/index\/search_index_api\.ts \(index\)/,
       },
       {
         what: "model imports format (upward)",

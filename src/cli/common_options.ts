@@ -9,7 +9,6 @@ import { openCrucible } from "../core/open_crucible.ts";
 import { InvalidInputError } from "../model/errors.ts";
 import { writeStderr } from "../runtime/process.ts";
 import { parseDateFilter } from "../model/time_filter.ts";
-import { ROLES } from "../model/role.ts";
 import { resolve } from "node:path";
 
 /** The options every command has. */
@@ -42,10 +41,10 @@ export function openStore(options: CommonOptions): Crucible {
 /**
  * The filters of list and search: `--type`, `--since`, `--until`, `--limit`,
  * the session facts (`--tag`, `--cwd`, `--project`, `--branch`, `--host`,
- * `--model`, `--source`), and with `events` the event's `--role` and `--tool`.
- * `limit: false` leaves `--limit` out (a command that adds everything up).
+ * `--model`, `--source`). `limit: false` leaves `--limit` out (a command that
+ * adds everything up).
  */
-export function withFilterOptions(command: Command, options: { events?: boolean; limit?: boolean } = {}): Command {
+export function withFilterOptions(command: Command, options: { limit?: boolean } = {}): Command {
   command
     .addOption(
       new Option("--type <type>", "only sessions of this type").choices(["chat", "agent", "workflow", "plugin"]),
@@ -61,11 +60,6 @@ export function withFilterOptions(command: Command, options: { events?: boolean;
     .option("--host <name>", "only sessions started on this host")
     .option("--model <name>", "only sessions with this model")
     .option("--source <app>", "only sessions imported from this app (claude-code, codex, aider, specstory)");
-  if (options.events) {
-    command
-      .addOption(new Option("--role <role>", "only events of this role").choices(ROLES))
-      .option("--tool <name>", "only calls to this tool");
-  }
   return command;
 }
 
@@ -82,8 +76,6 @@ export interface FilterOptions {
   host?: string;
   model?: string;
   source?: string;
-  role?: string;
-  tool?: string;
 }
 
 /** Reads the filter options, naming the first one that is malformed. */
@@ -98,7 +90,7 @@ export function readFilters(options: FilterOptions): SessionFilters {
     }
     filters.limit = Number(options.limit);
   }
-  for (const key of ["tag", "project", "branch", "host", "model", "source", "role", "tool"] as const) {
+  for (const key of ["tag", "project", "branch", "host", "model", "source"] as const) {
     const value = options[key];
     if (value === undefined) continue;
     if (value.trim() === "") throw new InvalidInputError(`--${key}`, value, "some text");

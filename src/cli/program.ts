@@ -4,7 +4,10 @@
  * @module
  */
 import { Command } from "commander";
+import { registerBrowse } from "./commands/browse.ts";
 import { registerCompletions } from "./commands/completions.ts";
+import { registerMcp } from "./commands/mcp.ts";
+import { registerWatch } from "./commands/watch.ts";
 import { registerPluginList } from "./commands/plugin_list.ts";
 import { registerSessionAppend } from "./commands/session_append.ts";
 import { registerSessionAttach } from "./commands/session_attach.ts";
@@ -12,6 +15,7 @@ import { registerSessionCleanup } from "./commands/session_cleanup.ts";
 import { registerSessionImport } from "./commands/session_import.ts";
 import { registerSessionCompact } from "./commands/session_compact.ts";
 import { registerSessionEnd } from "./commands/session_end.ts";
+import { registerSessionExport } from "./commands/session_export.ts";
 import { registerSessionList } from "./commands/session_list.ts";
 import { registerSessionNew } from "./commands/session_new.ts";
 import { registerSessionReindex } from "./commands/session_reindex.ts";
@@ -41,6 +45,7 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   registerSessionEnd(session, sink);
   registerSessionList(session, sink);
   registerSessionShow(session, sink);
+  registerSessionExport(session, sink);
   registerSessionSearch(session, sink);
   registerSessionReindex(session, sink);
   registerSessionCleanup(session, sink);
@@ -52,8 +57,12 @@ export function buildProgram(sink: OutputSink, write: { out: (s: string) => void
   registerSessionTransfer(session, sink);
   registerSessionStats(session, sink);
   registerSessionIds(session, sink);
+  registerBrowse(session, sink);
   const plugin = program.command("plugin").description("plugins: built in and from .crucible/plugins/");
   registerPluginList(plugin, sink);
+  registerBrowse(program, sink);
+  registerMcp(program, sink);
+  registerWatch(program, sink);
   registerCompletions(program, sink);
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({

@@ -7,6 +7,11 @@ import { env, stdoutIsTerminal } from "../runtime/process.ts";
 
 const enabled = stdoutIsTerminal() && env("NO_COLOR") === undefined && env("TERM") !== "dumb";
 
+/** True when output is coloured. */
+export function colorEnabled(): boolean {
+  return enabled;
+}
+
 function paint(code: number): (text: string) => string {
   return (text) => (enabled ? `\x1b[${code}m${text}\x1b[0m` : text);
 }

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
 import {
   EventVetoedError,
@@ -21,14 +21,16 @@ import { folderBytes, SessionArchive } from "../store/session_archive.ts";
 import { collectStats, type StatsOptions, type StatsReport } from "./session_stats.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
-import type { StoredEvent } from "../model/event.ts";
+import type { ReadEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
 import type { SessionStore } from "../store/session_store.ts";
+import { readStoreConfig, type StoreConfig } from "../store/store_config.ts";
 import type { SearchHit, SessionSummary } from "../model/search_result.ts";
-import type { IndexProgress } from "./index_client.ts";
-import type { IndexLink } from "./index_link.ts";
+import type { IndexProgress } from "../index_service/index_client.ts";
+import type { IndexPort } from "../index_service/index_port.ts";
 import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSessions } from "./cleanup.ts";
 import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
+import type { IndexFilters } from "../index/search_index_api.ts";
 import { SessionHandle } from "./session_handle.ts";
 import type { PluginRuntime } from "./plugin_runtime.ts";
 import type { HookSession, ReindexSummary, SessionDraft } from "../hooks/hook_map.ts";
@@ -45,6 +47,21 @@ export interface ReindexReport extends ReindexSummary {
   warnings: ParseWarning[];
 }
 
+/** One log of a session as `show` presents it: the first, then each continuation. */
+export interface LogView {
+  file: string;
+  started: string;
+  /** The compaction summary a continuation log starts with, or null. */
+  context: string | null;
+}
+
+/** A file in a session's `artifacts/` folder. */
+export interface ArtifactView {
+  name: string;
+  path: string;
+  bytes: number;
+}
+
 /** A session as `show` presents it. */
 export interface SessionView extends SessionFacts {
   id: string;
@@ -55,36 +72,16 @@ export interface SessionView extends SessionFacts {
   ended: string | null;
   last_activity: string;
   files: string[];
-  events: StoredEvent[];
+  logs: LogView[];
+  events: ReadEvent[];
   warnings: ParseWarning[];
 }
 
 /** One row of `list`. */
 export type SessionListing = SessionSummary;
 
-/**
- * Filters of `list` and `search`; they combine. Times are ms since the epoch.
- * The session facts (`cwd`, `project`, `branch`, `host`, `model`, `source`)
- * are those of {@linkcode SessionFacts}; `cwd` means that folder and below.
- */
-export interface SessionFilters {
-  type?: string;
-  since?: number;
-  until?: number;
-  limit?: number;
-  /** Search only: the event's role / tool name. */
-  role?: string;
-  tool?: string;
-  /** Only this session. */
-  session?: string;
-  tag?: string;
-  cwd?: string;
-  project?: string;
-  branch?: string;
-  host?: string;
-  model?: string;
-  source?: string;
-}
+/** Filters of `list` and `search`; they combine. Times are ms since the epoch. */
+export type SessionFilters = IndexFilters;
 
 /** Options of {@linkcode Crucible.newSession}. */
 export interface NewSessionOptions {
@@ -110,7 +107,7 @@ export interface DeleteReport {
 /** What a {@linkcode Crucible} is made of (built by {@linkcode openCrucible}). */
 export interface CrucibleParts {
   store: SessionStore;
-  index: IndexLink;
+  index: IndexPort;
   plugins: PluginRuntime;
   /** The folder plugins see as theirs (`ctx.cwd`). */
   cwd: string;
@@ -133,7 +130,7 @@ export interface CrucibleParts {
 export class Crucible {
   readonly root: string;
   readonly #store: SessionStore;
-  readonly #index: IndexLink;
+  readonly #index: IndexPort;
   readonly #plugins: PluginRuntime;
   readonly #cwd: string;
   readonly #warn: (message: string) => void;
@@ -248,7 +245,7 @@ export class Crucible {
       this.#warn(`plugin ${veto.plugin} vetoed an event for ${id} (${veto.hook}); it was not written`);
     }
     const written = await this.#store.append(id, accepted);
-    this.#index.notify(written.id, written.file);
+    await this.#changed(written.file);
     for (const event of written.events) {
       await hooks.parallel("event:after-append", { ...event, file: written.file }, session);
     }
@@ -285,7 +282,7 @@ export class Crucible {
     if (summary.trim() === "") throw new InvalidInputError("--summary", summary, "some text");
     const hooks = await this.#hooks();
     const receipt = await this.#store.compact(id, summary);
-    this.#index.notify(id, receipt.file);
+    await this.#changed(receipt.file);
     await hooks.parallel("session:compact", this.#hookSession(id), { file: receipt.file, summary });
     return receipt;
   }
@@ -297,7 +294,7 @@ export class Crucible {
     options: { name?: string } = {},
   ): Promise<WriteReceipt & { artifact: string }> {
     const receipt = await this.#store.attach(id, file, options.name);
-    this.#index.notify(id, receipt.file);
+    await this.#changed(receipt.file);
     return receipt;
   }
 
@@ -305,7 +302,7 @@ export class Crucible {
   async end(id: string): Promise<WriteReceipt & { alreadyEnded: boolean }> {
     const hooks = await this.#hooks();
     const receipt = await this.#store.end(id);
-    this.#index.notify(id, receipt.file);
+    await this.#changed(receipt.file);
     if (!receipt.alreadyEnded) await hooks.parallel("session:end", this.#hookSession(id));
     return receipt;
   }
@@ -324,9 +321,47 @@ export class Crucible {
       ended: session.ended,
       last_activity: session.lastActivity,
       files: session.logs.map((log) => log.file),
+      logs: session.logs.map(({ file, log }) => ({ file, started: log.meta.started, context: log.context ?? null })),
       events: session.events,
       warnings: session.warnings,
     };
+  }
+
+  /** The files in a session's `artifacts/` folder, by name. */
+  artifacts(id: string): ArtifactView[] {
+    const dir = join(this.#store.sessionDir(id), "artifacts");
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.startsWith("."))
+      .map((entry) => ({ name: entry.name, path: join(dir, entry.name), bytes: statSync(join(dir, entry.name)).size }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * The events as the `event:before-append` plugins (redact-secrets and the
+   * user's) would write them today: for sharing sessions recorded before a rule
+   * existed. An event a plugin vetoes comes back with its content withheld.
+   */
+  async redacted<E extends NewEvent>(events: readonly E[], id: string): Promise<E[]> {
+    const hooks = await this.#hooks();
+    const session = this.#hookSession(id);
+    const result: E[] = [];
+    for (const event of events) {
+      const plain: NewEvent = { role: event.role, content: event.content };
+      if (event.role === "tool") Object.assign(plain, { tool: event.tool, args: event.args ?? {} });
+      const { events: [kept], vetoed } = await this.#beforeAppend(hooks, [plain], session);
+      result.push(
+        kept
+          ? { ...event, content: kept.content, ...(event.role === "tool" ? { args: kept.args } : {}) }
+          : { ...event, content: `[withheld by plugin ${vetoed[0]?.plugin ?? "?"}]` },
+      );
+    }
+    return result;
+  }
+
+  /** The store's settings from `config.yaml` (defaults when there is none). */
+  config(): StoreConfig {
+    return readStoreConfig(this.root);
   }
 
   /** The session's logs as they are on disk, one after the other. */
@@ -335,17 +370,19 @@ export class Crucible {
   }
 
   /**
-   * Full-text search over event content, tool names and titles, ranked best
-   * first. Every event acknowledged before the call is seen.
+   * Full-text search over event content, tool names and arguments, titles and
+   * tags, ranked best first (BM25). Every event acknowledged before the call
+   * is seen. `total` counts every match, not only the hits returned.
    */
   async search(
     query: string,
     filters: SessionFilters = {},
     onProgress?: IndexProgress,
-  ): Promise<{ hits: SearchHit[]; warnings: ParseWarning[] }> {
+  ): Promise<{ hits: SearchHit[]; total: number; warnings: ParseWarning[] }> {
     if (query.trim() === "") throw new InvalidInputError("query", query, "one or more words");
-    const answer = await this.#index.request<SearchHit[]>("search", { query, filters }, onProgress);
-    return { hits: answer.result, warnings: answer.warnings };
+    const answer = await this.#index.request("search", { query, filters }, onProgress);
+    const hits = answer.result.hits.map((hit) => ({ ...hit, file: this.#absolute(hit.file) }));
+    return { hits, total: answer.result.total, warnings: answer.warnings };
   }
 
   /** Sessions matching the filters, newest activity first, from the index. */
@@ -353,21 +390,27 @@ export class Crucible {
     filters: SessionFilters = {},
     onProgress?: IndexProgress,
   ): Promise<{ sessions: SessionListing[]; warnings: ParseWarning[] }> {
-    const answer = await this.#index.request<SessionListing[]>("list", { filters }, onProgress);
+    const answer = await this.#index.request("list", { filters }, onProgress);
     return { sessions: answer.result, warnings: answer.warnings };
   }
 
   /** Rebuilds the index from the markdown alone. */
   async reindex(onProgress?: IndexProgress): Promise<ReindexReport> {
-    const answer = await this.#index.request<{ files: number; events: number; seconds: number }>(
-      "reindex",
-      {},
-      onProgress,
-    );
+    const answer = await this.#index.request("reindex", {}, onProgress);
     const { files, events, seconds } = answer.result;
     const summary = { sessions: this.#store.ids().length, events, files, seconds };
     await (await this.#hooks()).parallel("index:after-reindex", summary);
     return { ...summary, warnings: answer.warnings };
+  }
+
+  /** Tells a running index owner which logs changed, before the write that changed them returns. */
+  async #changed(...files: string[]): Promise<void> {
+    await this.#index.notify(files.map((file) => relative(this.root, file).split(sep).join("/")));
+  }
+
+  /** A store-relative path made absolute. */
+  #absolute(file: string): string {
+    return isAbsolute(file) ? file : join(this.root, file);
   }
 
   /** Removes or archives sessions whose last activity is older than `options.olderThanMs`. */
@@ -399,7 +442,7 @@ export class Crucible {
     const report = await importSources(this.#store, paths, { ...options, transform });
     for (const session of report.sessions) {
       if (session.events > 0) {
-        for (const file of this.#store.logFiles(session.id)) this.#index.notify(session.id, file);
+        await this.#changed(...this.#store.logFiles(session.id));
       }
     }
     return report;
@@ -431,7 +474,7 @@ export class Crucible {
       const headingWasTitle = heading === "" || heading === meta.title || heading === defaultHeading(meta.type);
       return { set: { title: clean }, ...(headingWasTitle ? { heading: clean } : {}) };
     });
-    this.#afterEdit(id, result);
+    await this.#afterEdit(id, result);
     return { id, file: result.file, title: clean, changed: result.changed };
   }
 
@@ -447,7 +490,7 @@ export class Crucible {
       after = [...new Set([...before, ...wanted])];
       return after.length === before.length ? undefined : { set: { tags: after } };
     });
-    this.#afterEdit(id, result);
+    await this.#afterEdit(id, result);
     return { id, file: result.file, tags: after, changed: result.changed };
   }
 
@@ -463,7 +506,7 @@ export class Crucible {
       after = before.filter((tag) => !unwanted.has(tag));
       return after.length === before.length ? undefined : { set: { tags: after.length > 0 ? after : undefined } };
     });
-    this.#afterEdit(id, result);
+    await this.#afterEdit(id, result);
     return { id, file: result.file, tags: after, changed: result.changed };
   }
 
@@ -474,14 +517,14 @@ export class Crucible {
       "last",
       (meta) => meta.ended === undefined ? undefined : { set: { ended: undefined } },
     );
-    this.#afterEdit(id, result);
+    await this.#afterEdit(id, result);
     return result;
   }
 
-  #afterEdit(id: string, result: { file: string; changed: boolean }): void {
+  async #afterEdit(id: string, result: { file: string; changed: boolean }): Promise<void> {
     if (!result.changed) return;
     this.#sessions.delete(id); // hooks see the new title
-    this.#index.notify(id, result.file);
+    await this.#changed(result.file);
   }
 
   /**
@@ -505,7 +548,7 @@ export class Crucible {
       const moved = await archive.move(id);
       if (moved.status !== "removed") continue;
       this.#sessions.delete(id);
-      for (const file of files) this.#index.notify(id, file);
+      await this.#changed(...files);
       report.deleted.push(id);
       await hooks.parallel("session:after-cleanup", { ...candidate, action: "remove" });
     }
@@ -532,18 +575,13 @@ export class Crucible {
     for (const warning of archive.settle()) this.#warn(warning);
     if (moved.status !== "archived") throw new SessionStateError(`session ${JSON.stringify(id)} went away meanwhile`);
     this.#sessions.delete(id);
-    for (const file of files) this.#index.notify(id, file);
+    await this.#changed(...files);
     return { id, to: moved.to };
   }
 
   /** Tokens, cost, sessions and events by day, model, project and tool, read from the markdown. */
   async stats(options: StatsOptions = {}): Promise<StatsReport> {
     return await collectStats(this.#store, options);
-  }
-
-  /** Waits (at most `ms`) until the index owner has taken the events appended so far. */
-  async flushIndex(ms = 2_000): Promise<void> {
-    await this.#index.flush(ms);
   }
 }
 

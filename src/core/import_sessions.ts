@@ -26,6 +26,7 @@ import { LineSplitter } from "../format/import/line_splitter.ts";
 import { SessionLogScanner, type SessionScan } from "../format/import/session_log_scanner.ts";
 import {
   SOURCE_FORMATS,
+  type SourceCompaction,
   type SourceEvent,
   type SourceFormat,
   SourceFormatError,
@@ -257,6 +258,8 @@ async function importFile(store: SessionStore, path: string, options: ImportOpti
       if (item.kind === "session") {
         await session?.finish();
         session = await SessionImport.open(store, path, item, options, report);
+      } else if (item.kind === "compaction") {
+        await session?.compact(item);
       } else if (item.kind === "event") {
         // Parsers put events only after a session; a stray one would be a parser bug.
         if (!session) throw new Error(`${path}:${item.line}: event before any session`);
@@ -370,6 +373,17 @@ class SessionImport {
         "before: the file was changed, not just added to, so nothing more is imported into that session " +
         "(remove the session to import the file afresh)",
     });
+  }
+
+  /**
+   * The source compacted its context: what follows goes into a continuation
+   * log. Only when what follows is new (a re-import passes it by); the
+   * compaction is no event, so the counts that line a re-import up hold.
+   */
+  async compact(item: SourceCompaction): Promise<void> {
+    if (this.#stopped || this.#seen < this.#scan.sourceEvents) return;
+    await this.#flush();
+    await this.#store.compact(this.#entry.id, item.summary, { at: item.at });
   }
 
   /** The source session has ended: writes what waits and checks nothing went missing. */

@@ -12,8 +12,9 @@ import { cwd, env, home } from "../runtime/process.ts";
 import { SessionStore } from "../store/session_store.ts";
 import { findStoreDir } from "../store/store_location.ts";
 import { Crucible } from "./crucible.ts";
-import { IndexLink } from "./index_link.ts";
-import { indexConnection } from "./index_settings.ts";
+import { IndexLink } from "../index_service/index_link.ts";
+import { LocalIndex } from "../index_service/local_index.ts";
+import { indexConnection } from "../index_service/index_settings.ts";
 import { PluginRuntime } from "./plugin_runtime.ts";
 
 /** Options of {@linkcode openCrucible}. */
@@ -28,8 +29,14 @@ export interface OpenOptions {
   now?: () => Date;
   /** A SurrealDB server for the index (`ws://…`, `http://…`) instead of the embedded one. */
   db?: string;
-  /** How long to wait for the index owner to start (default 60 s). */
+  /** How long one index owner may take to start (default 20 s). */
   indexStartTimeoutMs?: number;
+  /**
+   * Where the index runs: `"owner"` (default), the store's index owner process
+   * over SurrealDB; `"memory"`, the same service inside this process over
+   * memory storage, rebuilt from the markdown on first use (fast tests).
+   */
+  index?: "owner" | "memory";
   /**
    * First-party plugins to run (default: the built-in ones, {@linkcode BUILTIN_PLUGINS},
    * so secrets are redacted unless the caller says otherwise; each can also be
@@ -64,7 +71,7 @@ export function openCrucible(options: OpenOptions = {}): Crucible {
   const warn = options.onWarning ?? ((message: string) => console.error(`cru: ${message}`));
   return new Crucible(root, {
     store: new SessionStore({ root, lockTimeoutMs: options.lockTimeoutMs, now: options.now }),
-    index: new IndexLink({
+    index: options.index === "memory" ? new LocalIndex(root) : new IndexLink({
       root,
       connection: indexConnection(root, options.db),
       startTimeoutMs: options.indexStartTimeoutMs,

@@ -12,9 +12,9 @@ import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readlinkSync, renameSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
-import process from "node:process";
 import { createRemoteEngines, type Engines, Surreal } from "surrealdb";
 import { createNodeEngines } from "@surrealdb/node";
+import { processId } from "../runtime/process.ts";
 import { IndexBusyError, IndexUnavailableError, WaitTimeoutError } from "../model/errors.ts";
 
 /** How to reach an index: an embedded store (`rocksdb://…`) or a server (`ws://…`, `http://…`). */
@@ -176,7 +176,7 @@ function urlSafePath(path: string): string {
     current = undefined;
   }
   if (current !== path) {
-    const temp = `${alias}.${process.pid}.tmp`;
+    const temp = `${alias}.${processId()}.tmp`;
     symlinkSync(path, temp, "dir");
     renameSync(temp, alias);
   }

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import type { LogFacts } from "./search_index_api.ts";
 import type { Fingerprint } from "./types.ts";
 
 /** One stored segment: everything needed to search it, kept apart by access pattern. */
@@ -55,6 +56,8 @@ export interface FileRecord {
   /** Time of its newest event in ms, or null without events. */
   lastEventMs: number | null;
   fingerprint: Fingerprint;
+  /** The session-level facts of the log, for the filters (`cwd`, `project` …). */
+  facts: LogFacts;
 }
 
 /** The committed state: which segments are live, which of their documents are deleted, which files are indexed. */

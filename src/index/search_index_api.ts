@@ -27,6 +27,12 @@ export interface IndexedEvent {
   args?: string;
 }
 
+/**
+ * The role of a continuation log's compaction summary: searchable like an
+ * event, but not one of the session's events (not counted, not its activity).
+ */
+export const SUMMARY_ROLE = "summary";
+
 /** Session-level facts the filters use; each optional (hand-written logs have none). */
 export interface LogFacts {
   model?: string;
@@ -106,6 +112,12 @@ export interface SearchIndex {
   listSessions(filters?: IndexFilters): SessionSummary[];
   /** Documents in the tail, not yet written out. */
   readonly tailSize: number;
+  /**
+   * True while anything awaits a commit: tail documents, but also tombstones and
+   * file records (a removed log, or a rewrite that only dropped events, adds no
+   * document yet must be flushed to be persisted). `flush()` is a no-op otherwise.
+   */
+  readonly uncommitted: boolean;
   flush(): Promise<void>;
   /** Runs one tiered merge if one is due; true when it merged. */
   merge(): Promise<boolean>;

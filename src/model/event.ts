@@ -33,6 +33,11 @@ export interface StoredEvent extends SessionEvent {
   file: string;
 }
 
+/** An event as read back from its log: also the 1-based line it starts on. */
+export interface ReadEvent extends StoredEvent {
+  line: number;
+}
+
 /** An event not yet written: the store gives it its time. */
 export interface NewEvent extends EventMeta {
   role: Role;

@@ -4,6 +4,7 @@
  * @module
  */
 import type { SessionEvent } from "./event.ts";
+import { defaultHeading } from "./session_type.ts";
 
 /** The frontmatter of a log, with user keys kept in `extra`. */
 export interface LogMeta {
@@ -34,4 +35,22 @@ export interface ParseWarning {
   file: string;
   line: number;
   message: string;
+}
+
+/**
+ * A log's title: `title:` in its frontmatter, else its `# Heading` when that
+ * is not the default one cru writes (`# Chat Session`), else null. The one
+ * home of this rule: `show`, `list` and the index all use it.
+ *
+ * @example
+ * ```ts
+ * import { logTitle } from "./log.ts";
+ * const meta = { session_id: "chat-a", type: "chat", started: "", continued_from: null, extra: {} };
+ * console.assert(logTitle({ meta, heading: "Deploy notes" }) === "Deploy notes");
+ * console.assert(logTitle({ meta, heading: "Chat Session" }) === null);
+ * ```
+ */
+export function logTitle(log: Pick<Log, "meta" | "heading">): string | null {
+  if (log.meta.title !== undefined) return log.meta.title;
+  return log.heading !== "" && log.heading !== defaultHeading(log.meta.type) ? log.heading : null;
 }

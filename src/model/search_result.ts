@@ -27,6 +27,11 @@ export interface SearchHit {
   score: number;
   /** The event's position in its file (absent for title hits). */
   seq?: number;
+  /**
+   * 1-based line of the event in `file` (for a title hit, 1), for `file:line`.
+   * Optional only while the old FULLTEXT index, which does not know it, remains.
+   */
+  line: number;
   /** The tool's name, for tool calls. */
   tool?: string;
   /** The event's model, when it has one. */
@@ -39,6 +44,11 @@ export interface SessionSummary {
   type: string;
   /** The title of its first log that has one, or null. */
   title: string | null;
+  /**
+   * The tags of all its logs, each once, in order of first appearance.
+   * Optional only while the old FULLTEXT index, which does not know them, remains.
+   */
+  tags?: string[];
   /** `started` of its first log. */
   started: string;
   /** Time of its newest event (the newest log's mtime when it has no events), ISO-8601. */
@@ -47,8 +57,6 @@ export interface SessionSummary {
   events: number;
   /** `ended` of its newest log, or null. */
   ended: string | null;
-  /** Its tags (the CLI prints `[]` when the index gives none). */
-  tags?: string[];
   /** Its facts (see model/session_facts.ts), when the index keeps them. */
   model?: string;
   cwd?: string;

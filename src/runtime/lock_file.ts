@@ -51,9 +51,10 @@ const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 
 let bunFlock: ((fd: number, operation: number) => number) | undefined;
 if (isBun && !deno) {
-  // A computed specifier keeps Deno's type checker away from a Bun-only module.
+  // Bun's synchronous require keeps this module free of top-level await (the binary is compiled to
+  // bytecode, which needs that); a computed specifier keeps Deno's type checker away from a Bun-only module.
   const specifier = ["bun", "ffi"].join(":");
-  const ffi = await import(specifier) as BunFfi;
+  const ffi = (import.meta as unknown as { require(id: string): BunFfi }).require(specifier);
   const libc = process.platform === "darwin" ? "libc.dylib" : "libc.so.6";
   bunFlock = ffi.dlopen(libc, { flock: { args: ["i32", "i32"], returns: "i32" } }).symbols.flock;
 }

@@ -7,7 +7,8 @@
 import nodeProcess from "node:process";
 import { homedir } from "node:os";
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import type { Readable, Writable } from "node:stream";
 
 /** An environment variable, or undefined when unset or empty. */
 export function env(name: string): string | undefined {
@@ -18,6 +19,16 @@ export function env(name: string): string | undefined {
 /** The command-line arguments after the program (and script) name. */
 export function commandArgs(): string[] {
   return nodeProcess.argv.slice(2);
+}
+
+/** This process's id. */
+export function processId(): number {
+  return nodeProcess.pid;
+}
+
+/** The user id this process runs as, where the platform has one. */
+export function userId(): number | undefined {
+  return typeof nodeProcess.getuid === "function" ? nodeProcess.getuid() : undefined;
 }
 
 /** The current working directory. */
@@ -115,6 +126,21 @@ export function spawnDetached(command: string[], logPath: string): number | unde
   }
 }
 
+/** True while process `pid` exists (a zombie counts as gone: it can no longer listen). */
+export function isAlive(pid: number): boolean {
+  try {
+    nodeProcess.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true; // no /proc here: the signal test above is all we have
+  }
+}
+
 /** What a command printed and how it ended. */
 export interface CommandResult {
   code: number | null;
@@ -165,4 +191,27 @@ export async function askOnTerminal(question: string, timeoutMs = 120_000): Prom
     clearTimeout(timer);
     lines.close();
   }
+}
+
+/** The process's standard input and output as streams (for protocols spoken over stdio). */
+export function stdioStreams(): { stdin: Readable; stdout: Writable } {
+  return { stdin: nodeProcess.stdin, stdout: nodeProcess.stdout };
+}
+
+/**
+ * Resolves with the signal's name at the first SIGINT or SIGTERM; from then on
+ * the process no longer dies of them, so the caller can stop cleanly.
+ */
+export function nextStopSignal(): Promise<"SIGINT" | "SIGTERM"> {
+  return new Promise((resolve) => {
+    const on = (signal: "SIGINT" | "SIGTERM") => {
+      nodeProcess.off("SIGINT", onInt);
+      nodeProcess.off("SIGTERM", onTerm);
+      resolve(signal);
+    };
+    const onInt = () => on("SIGINT");
+    const onTerm = () => on("SIGTERM");
+    nodeProcess.on("SIGINT", onInt);
+    nodeProcess.on("SIGTERM", onTerm);
+  });
 }

@@ -9,7 +9,7 @@ import { basename, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
 import { setFrontmatterKey, setFrontmatterScalar } from "../format/frontmatter.ts";
-import type { NewEvent, SessionEvent, StoredEvent } from "../model/event.ts";
+import type { NewEvent, ReadEvent, SessionEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
 import {
   FileNotFoundError,
@@ -18,7 +18,7 @@ import {
   SessionNotFoundError,
   SessionStateError,
 } from "../model/errors.ts";
-import type { Log, LogMeta, ParseWarning } from "../model/log.ts";
+import { type Log, type LogMeta, logTitle, type ParseWarning } from "../model/log.ts";
 import { assertSessionId, isSessionId, newSessionId, typeOfSessionId } from "../model/session_id.ts";
 import { defaultHeading, type SessionType } from "../model/session_type.ts";
 import { formatTimestamp, TIMESTAMP_PATTERN, timestampMs } from "../model/timestamp.ts";
@@ -63,6 +63,8 @@ export interface StoredLog {
   mtimeMs: number;
   /** What was not understood in it. */
   warnings: ParseWarning[];
+  /** The 1-based line each event starts on, in the order of `log.events`. */
+  eventLines: number[];
 }
 
 /** What {@linkcode SessionStore.head} reads. */
@@ -98,7 +100,7 @@ export interface StoredSession {
   started: string;
   ended: string | null;
   logs: StoredLog[];
-  events: StoredEvent[];
+  events: ReadEvent[];
   /** Time of the newest event, or of the newest log's mtime when there are no events. */
   lastActivity: string;
   warnings: ParseWarning[];
@@ -232,7 +234,7 @@ export class SessionStore {
   }
 
   /** Starts a continuation log whose context line carries `summary`. Returns the new log. */
-  async compact(id: string, summary: string): Promise<WriteReceipt> {
+  async compact(id: string, summary: string, options: { at?: string } = {}): Promise<WriteReceipt> {
     const dir = this.#existingDir(id);
     return await this.#exclusive(dir, id, () => {
       const names = this.#logNames(dir);
@@ -241,7 +243,11 @@ export class SessionStore {
       if (head.log.meta.ended !== undefined) {
         throw new SessionStateError(`session ${JSON.stringify(id)} has ended; it cannot be compacted`);
       }
-      const now = this.#now();
+      // An import starts the continuation at the source's time; never before the log it continues.
+      const given = options.at === undefined ? undefined : new Date(options.at);
+      const now = given && !Number.isNaN(given.getTime()) && given.getTime() >= Date.parse(head.log.meta.started)
+        ? given
+        : this.#now();
       const name = logFileName(now, names);
       const first = names.length === 1
         ? head
@@ -360,6 +366,7 @@ export class SessionStore {
           size: committed ?? stat.size,
           mtimeMs: stat.mtimeMs,
           warnings: parsed.warnings,
+          eventLines: parsed.eventLines,
         };
       });
       return summarize(id, dir, logs);
@@ -413,8 +420,9 @@ export class SessionStore {
     const dir = this.#existingDir(id);
     const names = this.#logNames(dir);
     const first = join(dir, names[0]);
-    const { meta, heading } = readLogHead(first, this.#fallback(id, first)).log;
-    const title = meta.title ?? (heading !== "" && heading !== defaultHeading(meta.type) ? heading : null);
+    const head = readLogHead(first, this.#fallback(id, first)).log;
+    const { meta } = head;
+    const title = logTitle(head);
     const last = join(dir, names.at(-1)!);
     const ended = names.length === 1 ? meta.ended : readLogHead(last, this.#fallback(id, last)).log.meta.ended;
     return { id, dir, type: meta.type, title, extra: meta.extra, ended: ended ?? null };
@@ -531,7 +539,9 @@ function uniqueName(name: string, taken: (candidate: string) => boolean): string
 function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
   const first = logs[0].log;
   const last = logs.at(-1)!.log;
-  const events = logs.flatMap(({ file, log }) => log.events.map((event) => ({ ...event, file })));
+  const events = logs.flatMap(({ file, log, eventLines }) =>
+    log.events.map((event, i) => ({ ...event, file, line: eventLines[i] ?? 1 }))
+  );
   let newestMs = -Infinity;
   let newest = "";
   for (const event of events) {
@@ -539,8 +549,7 @@ function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
     if (ms > newestMs) [newestMs, newest] = [ms, event.at];
   }
   if (newest === "") newest = formatTimestamp(new Date(Math.max(...logs.map((l) => l.mtimeMs))));
-  const title = first.meta.title ??
-    (first.heading !== "" && first.heading !== defaultHeading(first.meta.type) ? first.heading : null);
+  const title = logTitle(first);
   return {
     id,
     dir,

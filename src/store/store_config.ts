@@ -13,6 +13,11 @@
  *   url: ws://db.example:8000   # a SurrealDB server instead of the embedded index
  *   namespace: cru
  *   database: sessions
+ * watch:                        # cru watch: transcript folders per tool (false: not watched)
+ *   claude-code: [~/.claude/projects]
+ *   codex: [~/.codex/sessions]
+ *   aider: [~/code/app]
+ *   specstory: [~/code/app]
  * ```
  *
  * @module
@@ -33,6 +38,8 @@ export interface StoreConfig {
   plugins: Record<string, PluginSettings>;
   hookTimeoutMs?: number;
   index: { url?: string; namespace?: string; database?: string; username?: string };
+  /** `cru watch`'s folders per source (`claude-code`, `codex`, `aider`, `specstory`); false: not watched. */
+  watch: Record<string, string[] | false>;
 }
 
 /** A config.yaml that cannot be read as settings. */
@@ -45,7 +52,7 @@ export class ConfigError extends CruError {
 /** Reads the store's config.yaml (empty settings when there is none). */
 export function readStoreConfig(root: string): StoreConfig {
   const path = join(root, "config.yaml");
-  const config: StoreConfig = { plugins: {}, index: {} };
+  const config: StoreConfig = { plugins: {}, index: {}, watch: {} };
   if (!existsSync(path)) return config;
   let data: unknown;
   try {
@@ -56,7 +63,7 @@ export function readStoreConfig(root: string): StoreConfig {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new ConfigError(path, "expected a mapping of settings");
   }
-  const { plugins, hooks, index } = data as Record<string, unknown>;
+  const { plugins, hooks, index, watch } = data as Record<string, unknown>;
   for (const [name, value] of Object.entries(mapping(path, "plugins", plugins))) {
     const settings = value === false ? { enabled: false } : mapping(path, `plugins.${name}`, value ?? {});
     const options = mapping(path, `plugins.${name}.options`, settings.options ?? {});
@@ -80,6 +87,13 @@ export function readStoreConfig(root: string): StoreConfig {
     database: text("database", indexSettings.database),
     username: text("username", indexSettings.username),
   };
+  for (const [source, value] of Object.entries(mapping(path, "watch", watch))) {
+    const folders = typeof value === "string" ? [value] : value;
+    if (folders === false || folders === null) config.watch[source] = false;
+    else if (Array.isArray(folders) && folders.every((f) => typeof f === "string" && f !== "")) {
+      config.watch[source] = folders as string[];
+    } else throw new ConfigError(path, `watch.${source} must be a folder, a list of folders, or false`);
+  }
   return config;
 }
 

@@ -54,7 +54,6 @@ export function registerSessionAppend(session: Command, sink: OutputSink): void 
     const event = { ...await eventFrom(text, options), ...meta };
     const cru = openStore(options);
     const receipt = await cru.append(cru.resolveId(ref), event);
-    await cru.flushIndex();
     sink.set({
       json: options.json,
       data: { id: receipt.id, file: receipt.file, at: receipt.at },

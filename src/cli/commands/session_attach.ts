@@ -16,7 +16,6 @@ export function registerSessionAttach(session: Command, sink: OutputSink): void 
     const cru = openStore(options);
     const id = cru.resolveId(ref);
     const receipt = await cru.attach(id, resolve(cwd(), file), { name: options.name });
-    await cru.flushIndex();
     sink.set({ json: options.json, data: receipt, text: receipt.artifact });
   });
 }

@@ -45,7 +45,6 @@ export function registerSessionDelete(session: Command, sink: OutputSink): void 
       }
     }
     const report = await cru.delete(ids);
-    await cru.flushIndex();
     const lines = report.deleted.map((id) => `deleted ${id}`);
     for (const kept of report.kept) lines.push(yellow(`kept ${kept.id}: plugin ${kept.plugin} vetoed it`));
     sink.set({ json: options.json, data: { deleted: report.deleted, kept: report.kept }, text: lines.join("\n") });

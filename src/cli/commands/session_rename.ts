@@ -12,7 +12,6 @@ export function registerSessionRename(session: Command, sink: OutputSink): void 
   ).action(async (ref: string, title: string, options: CommonOptions) => {
     const cru = openStore(options);
     const result = await cru.rename(cru.resolveId(ref), title);
-    await cru.flushIndex();
     sink.set({
       json: options.json,
       data: { id: result.id, file: result.file, title: result.title, changed: result.changed },

@@ -11,7 +11,6 @@ export function registerSessionReopen(session: Command, sink: OutputSink): void 
   ).action(async (ref: string, options: CommonOptions) => {
     const cru = openStore(options);
     const result = await cru.reopen(cru.resolveId(ref));
-    await cru.flushIndex();
     sink.set({
       json: options.json,
       data: { id: result.id, file: result.file, changed: result.changed },

@@ -14,7 +14,6 @@ export function registerSessionTag(session: Command, sink: OutputSink): void {
       const cru = openStore(options);
       const id = cru.resolveId(ref);
       const result = verb === "tag" ? await cru.tag(id, tags) : await cru.untag(id, tags);
-      await cru.flushIndex();
       const shown = result.tags.length === 0 ? "no tags" : `#${result.tags.join(" #")}`;
       sink.set({
         json: options.json,

@@ -18,7 +18,6 @@ export function registerSessionTransfer(session: Command, sink: OutputSink): voi
       const cru = openStore(options);
       const id = cru.resolveId(ref);
       const result = await cru.transfer(id, options.to, { move: verb === "move" });
-      await cru.flushIndex();
       sink.set({
         json: options.json,
         data: { id, to: result.to, moved: verb === "move" },

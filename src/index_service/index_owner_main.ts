@@ -1,0 +1,38 @@
+/**
+ * Entry point of an index owner process (started by clients, not by people):
+ * `index_owner_main.ts --dir STORE [--db URL]`. The compiled binary runs the
+ * same code as `cru __index-owner …`.
+ *
+ * @module
+ */
+import { commandArgs, env, exit } from "../runtime/process.ts";
+import { runIndexOwner } from "./index_owner.ts";
+import { indexConnection } from "./index_settings.ts";
+
+/** Runs an owner from its command-line arguments and returns the exit code. */
+export async function indexOwnerMain(args: string[]): Promise<number> {
+  const value = (flag: string) => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const root = value("--dir");
+  if (root === undefined) {
+    console.error("cru: the index owner needs --dir STORE");
+    return 2;
+  }
+  // Tuning knobs for tests and benchmarks (people never need them).
+  const positive = (name: string) => {
+    const n = Number(env(name) ?? "");
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  };
+  return await runIndexOwner({
+    root,
+    connection: indexConnection(root, value("--db")),
+    idleMs: positive("CRU_INDEX_IDLE_MS"),
+    flushDocs: positive("CRU_INDEX_FLUSH_DOCS"),
+    mergeFactor: positive("CRU_INDEX_MERGE_FACTOR"),
+  });
+}
+
+// The engine keeps the process alive once a full-text index exists: exit explicitly.
+if (import.meta.main) indexOwnerMain(commandArgs()).then(exit);
