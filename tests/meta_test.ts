@@ -109,7 +109,11 @@ test(
       assert.ok(text.includes('[Tool: shell cmd="make"]\nfailed\n<!-- cru: tool_call_id=toolu_01 status=error -->\n'));
       const shown = await cru<Shown>(["session", "show", id], dir);
       const withoutPlace = shown.events.map((event) => {
-        const { at: _at, file: _file, ...rest } = event as ShownEvent & { at: string; file: string };
+        const { at: _at, file: _file, line: _line, ...rest } = event as ShownEvent & {
+          at: string;
+          file: string;
+          line: number;
+        };
         return rest;
       });
       assert.deepEqual(withoutPlace, [
@@ -596,7 +600,7 @@ test(
         "claude-haiku-4-5",
         "ci-3",
       ]);
-      assert.deepEqual(view.events.map(({ at: _at, file: _file, ...event }) => event), [{
+      assert.deepEqual(view.events.map(({ at: _at, file: _file, line: _line, ...event }) => event), [{
         role: "assistant",
         content: "Done.",
         model: "claude-haiku-4-5",
