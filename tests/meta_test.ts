@@ -613,3 +613,67 @@ test(
       assert.deepEqual(await cru.delete([session.id]), { deleted: [session.id], kept: [] });
     }),
 );
+
+test(
+  "each session filter, alone and combined, narrows list and search in the index; edits show at once",
+  TIMEOUT,
+  () =>
+    withTempDir(async (tmp) => {
+      const dir = join(tmp, ".crucible");
+      const repo = join(tmp, "shop", "api");
+      mkdirSync(repo, { recursive: true });
+      const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8" });
+      git("init", "-q", "-b", "feature-x");
+      git("-c", "user.email=t@e.st", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "first");
+      const web = join(tmp, "web");
+      mkdirSync(web);
+      const make = async (flags: string[]) => (await cru<{ id: string }>(["session", "new", ...flags], dir)).id;
+      const a = await make(["--tag", "ci", "--cwd", repo, "--model", "m1", "--host", "h1", "--source", "s1"]);
+      const b = await make(["--tag", "web", "--cwd", web, "--model", "m2", "--host", "h2", "--source", "s2"]);
+      await cru(["session", "append", a, "--role", "user", "hello from shop"], dir);
+      await cru(["session", "append", a, "--tool", "grep", "--result", "hello grep"], dir);
+      await cru(["session", "append", b, "--role", "assistant", "hello from web"], dir);
+
+      const listed = async (...flags: string[]) =>
+        (await cru<{ sessions: { id: string }[] }>(["session", "list", ...flags], dir)).sessions.map((s) => s.id)
+          .sort();
+      const found = async (...flags: string[]) =>
+        [
+          ...new Set((await cru<{ hits: { session_id: string }[] }>(["session", "search", "hello", ...flags], dir)).hits
+            .map((h) => h.session_id)),
+        ].sort();
+      const cases: [string[], string[]][] = [
+        [[], [a, b]],
+        [["--tag", "ci"], [a]],
+        [["--cwd", join(tmp, "shop")], [a]],
+        [["--cwd", web], [b]],
+        [["--project", "api"], [a]],
+        [["--project", "web"], [b]],
+        [["--branch", "feature-x"], [a]],
+        [["--host", "h2"], [b]],
+        [["--model", "m1"], [a]],
+        [["--source", "s2"], [b]],
+        [["--tag", "ci", "--model", "m1", "--host", "h1"], [a]],
+        [["--tag", "ci", "--model", "m2"], []],
+        [["--project", "web", "--type", "chat"], [b]],
+        [["--project", "web", "--type", "agent"], []],
+      ];
+      for (const [flags, expected] of cases) {
+        assert.deepEqual(await listed(...flags), [...expected].sort(), `list ${flags.join(" ")}`);
+        assert.deepEqual(await found(...flags), [...expected].sort(), `search ${flags.join(" ")}`);
+      }
+      assert.deepEqual(await found("--role", "assistant"), [b]);
+      assert.deepEqual(await found("--tool", "grep"), [a]);
+      assert.deepEqual(await found("--tool", "grep", "--tag", "web"), []);
+
+      await cru(["session", "tag", b, "ci"], dir);
+      assert.deepEqual(await listed("--tag", "ci"), [a, b].sort());
+      await cru(["session", "untag", b, "ci"], dir);
+      assert.deepEqual(await listed("--tag", "ci"), [a]);
+      await cru(["session", "rename", b, "Zebra crossing"], dir);
+      const titled = await cru<{ hits: { session_id: string; role: string }[] }>(["session", "search", "zebra"], dir);
+      assert.deepEqual(titled.hits.map((h) => [h.session_id, h.role]), [[b, "title"]]);
+      await cru(["session", "delete", a, "--yes"], dir);
+      assert.deepEqual(await listed(), [b]);
+    }),
+);
