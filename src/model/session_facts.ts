@@ -86,3 +86,22 @@ export function projectName(remote: string | undefined, cwd: string | undefined)
   if (fromRemote) return fromRemote;
   return cwd === undefined ? undefined : last(cwd);
 }
+
+/** The fact keys, in the order they are shown. */
+export const SESSION_FACT_KEYS = ["model", "cwd", "host", "branch", "commit", "remote", "project", "source"] as const;
+
+/**
+ * Only the facts of something that carries them (a session view), without
+ * its other fields, for JSON shapes.
+ *
+ * @example
+ * ```ts
+ * import { pickSessionFacts } from "./session_facts.ts";
+ * console.assert(JSON.stringify(pickSessionFacts({ id: "x", model: "m", cwd: undefined })) === '{"model":"m"}');
+ * ```
+ */
+export function pickSessionFacts(source: SessionFacts): SessionFacts {
+  const facts: SessionFacts = {};
+  for (const key of SESSION_FACT_KEYS) if (source[key] !== undefined) facts[key] = source[key];
+  return facts;
+}

@@ -7,7 +7,7 @@
 import type { SessionView } from "../../core/crucible.ts";
 import type { ReadEvent } from "../../model/event.ts";
 import { type EventMeta, pickEventMeta } from "../../model/event_meta.ts";
-import type { SessionFacts } from "../../model/session_facts.ts";
+import { pickSessionFacts } from "../../model/session_facts.ts";
 
 /** One event of `show --json`, with its details (model, tokens, cost, duration, tool call id, status) when it has them. */
 export interface EventData extends EventMeta {
@@ -33,12 +33,6 @@ export function eventData(event: ReadEvent): EventData {
   };
 }
 
-/** The facts a view carries (model, cwd, host, branch, commit, remote, project, source), without its other fields. */
-function factsOf(view: SessionView): SessionFacts {
-  const keys = ["model", "cwd", "host", "branch", "commit", "remote", "project", "source"] as const;
-  return Object.fromEntries(keys.filter((key) => view[key] !== undefined).map((key) => [key, view[key]]));
-}
-
 /**
  * The session as `show --json` prints it.
  *
@@ -53,7 +47,7 @@ export function sessionData(view: SessionView): Record<string, unknown> & { even
     type: view.type,
     title: view.title,
     tags: view.tags,
-    ...factsOf(view),
+    ...pickSessionFacts(view),
     started: view.started,
     ended: view.ended,
     last_activity: view.last_activity,
