@@ -34,8 +34,6 @@ export interface SearchHit {
   line: number;
   /** The tool's name, for tool calls. */
   tool?: string;
-  /** The event's model, when it has one. */
-  model?: string;
 }
 
 /** One session as listed: its logs taken together. */

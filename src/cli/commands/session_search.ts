@@ -50,7 +50,6 @@ export function registerSessionSearch(session: Command, sink: OutputSink): void 
         score: h.score,
         ...(h.seq === undefined ? {} : { seq: h.seq }),
         ...(h.tool === undefined ? {} : { tool: h.tool }),
-        ...(h.model === undefined ? {} : { model: h.model }),
       })),
     };
     const more = total > hits.length
