@@ -30,7 +30,6 @@ export { CleanupIncompleteError } from "./src/core/cleanup.ts";
 export { LABELLED_ROLES, ROLES } from "./src/model/role.ts";
 export { SESSION_TYPES } from "./src/model/session_type.ts";
 export { EVENT_STATUSES } from "./src/model/event_meta.ts";
-export { projectName, sessionFacts } from "./src/model/session_facts.ts";
 export {
   AmbiguousSessionIdError,
   CruError,

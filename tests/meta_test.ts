@@ -390,12 +390,12 @@ test(
       });
       const byKey = (rows: Row[]) =>
         Object.fromEntries(rows.map((r) => [r.key, [r.sessions, r.events, r.tokens.total, r.cost]]));
-      // Events without a model take the session's: a's frontmatter says sonnet; b names none, so its first
-      // event's model (gpt-5) stands for it.
+      // Events without a model take the session's (a: sonnet); b names none: "(unknown)".
       assert.deepEqual(byKey(stats.by_model), {
         haiku: [1, 1, 1007, 0.25],
         sonnet: [1, 2, 113, 0.5],
-        "gpt-5": [1, 3, 51, 0.125],
+        "gpt-5": [1, 1, 51, 0.125],
+        "(unknown)": [1, 2, 0, 0],
       });
       assert.deepEqual(byKey(stats.by_project), { shop: [1, 3, 1120, 0.75], api: [1, 3, 51, 0.125] });
       assert.deepEqual(byKey(stats.by_tool), { grep: [2, 2, 3, 0] });
@@ -409,11 +409,12 @@ test(
         dir,
       );
       assert.deepEqual([shopOnly.totals.sessions, shopOnly.totals.tokens.total], [1, 1120]);
-      const inApi = await cru<{ totals: { events: number } }>(
-        ["session", "stats", "--cwd", api, "--model", "gpt-5"],
-        dir,
-      );
-      assert.equal(inApi.totals.events, 3);
+      const events = async (...flags: string[]) =>
+        (await cru<{ totals: { events: number } }>(["session", "stats", ...flags], dir)).totals.events;
+      assert.equal(await events("--cwd", api), 3);
+      // --model is the session's model (its frontmatter), as in list and search
+      assert.equal(await events("--cwd", shop, "--model", "sonnet"), 3);
+      assert.equal(await events("--model", "gpt-5"), 0);
       const text = await run(["session", "stats", "--by", "model"], dir);
       assert.equal(text.code, 0, text.stderr);
       assert.match(text.stdout, /^2 sessions · 6 events · 1,171 tokens/);
@@ -469,7 +470,11 @@ test(
         dir,
       );
       assert.equal(codex.branch, "main");
-      assert.equal(codex.project, "api");
+      assert.equal(codex.project, "ana/api");
+      assert.equal(codex.model, "gpt-5-codex", "the transcript's model is in the frontmatter from the start");
+      assert.equal(claude.model, "claude-sonnet-4-5-20250929");
+      const byModel = await cru<{ sessions: { id: string }[] }>(["session", "list", "--model", "gpt-5-codex"], dir);
+      assert.deepEqual(byModel.sessions.map((s) => s.id), [codex.id]);
     }),
 );
 

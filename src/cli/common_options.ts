@@ -55,7 +55,7 @@ export function withFilterOptions(command: Command, options: { limit?: boolean }
   command
     .option("--tag <tag>", "only sessions with this tag")
     .option("--cwd <folder>", "only sessions started in this folder or below it")
-    .option("--project <name>", "only sessions of this project (git remote's repository name, else folder name)")
+    .option("--project <name>", "only sessions of this project: the git remote's owner/name, else the folder's name")
     .option("--branch <name>", "only sessions started on this git branch")
     .option("--host <name>", "only sessions started on this host")
     .option("--model <name>", "only sessions with this model")

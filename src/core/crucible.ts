@@ -14,7 +14,8 @@ import {
   SessionNotFoundError,
   SessionStateError,
 } from "../model/errors.ts";
-import { type SessionFacts, sessionFacts } from "../model/session_facts.ts";
+import type { SessionFacts } from "../model/session_facts.ts";
+import { sessionFacts } from "./session_facts.ts";
 import { resolveSessionRef } from "../model/session_ref.ts";
 import { defaultHeading } from "../model/session_type.ts";
 import { folderBytes, SessionArchive } from "../store/session_archive.ts";
@@ -316,7 +317,7 @@ export class Crucible {
       type: session.type,
       title: session.title,
       tags: first.tags ?? [],
-      ...sessionFacts(first.extra, session.events),
+      ...sessionFacts(first.extra),
       started: session.started,
       ended: session.ended,
       last_activity: session.lastActivity,

@@ -7,8 +7,9 @@
  */
 import type { SessionEvent } from "../model/event.ts";
 import type { ParseWarning } from "../model/log.ts";
-import { sessionFacts } from "../model/session_facts.ts";
-import { type SessionFilterFields, sessionMatches } from "../model/session_filter.ts";
+import { fileMatches } from "../index/session_filters.ts";
+import type { IndexFilters } from "../index/search_index_api.ts";
+import { sessionFacts } from "./session_facts.ts";
 import { timestampMs } from "../model/timestamp.ts";
 import type { SessionStore } from "../store/session_store.ts";
 
@@ -17,7 +18,8 @@ import type { SessionStore } from "../store/session_store.ts";
  * tag, cwd, project, branch, host, model, source), and event times in ms
  * since the epoch, inclusive.
  */
-export interface StatsOptions extends SessionFilterFields {
+export interface StatsOptions
+  extends Pick<IndexFilters, "type" | "tag" | "cwd" | "project" | "branch" | "host" | "model" | "source"> {
   /** Only events at or after this time. */
   since?: number;
   /** Only events at or before this time. */
@@ -86,8 +88,9 @@ export async function collectStats(store: SessionStore, options: StatsOptions = 
       continue; // removed meanwhile
     }
     const first = session.logs[0].log.meta;
-    const facts = sessionFacts(first.extra, session.events);
-    if (!sessionMatches({ type: session.type, tags: first.tags ?? [], facts }, options)) continue;
+    const facts = sessionFacts(first.extra);
+    if (options.type !== undefined && session.type !== options.type) continue;
+    if (!fileMatches({ tags: first.tags ?? [], facts }, options)) continue;
     warnings.push(...session.warnings);
     for (const event of session.events) {
       const ms = timestampMs(event.at);
