@@ -10,11 +10,12 @@
  * The goal from issue 15: results on screen in under 100 ms per keystroke.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { openCrucible } from "../src/core/open_crucible.ts";
 import { IndexClient } from "../src/index_service/index_client.ts";
+import { ownerLogPath, ownerSocketPath } from "../src/index_service/owner_paths.ts";
 import { renderLog } from "../src/format/render_log.ts";
 import type { SessionEvent } from "../src/model/event.ts";
 import { readBrowseQuery } from "../src/cli/browse/browse_query.ts";
@@ -163,9 +164,21 @@ try {
   );
   console.log(`goal: results on screen in under 100 ms per keystroke`);
 } finally {
-  const client = await IndexClient.connectIfRunning({ root: store, connection: {} });
-  await client?.request("stop", {}).catch(() => {});
-  client?.close();
+  await stopOwner(store);
   rmSync(work, { recursive: true, force: true });
   process.exit(0);
+}
+
+/** Asks the store's owner to stop and waits (at most 30 s) until it has: its socket gone and its process ended. */
+async function stopOwner(root: string): Promise<void> {
+  const client = await IndexClient.connectIfRunning({ root, connection: {} });
+  if (!client) return;
+  await client.request("stop", {}).catch(() => {});
+  client.close();
+  const pids = existsSync(ownerLogPath(root))
+    ? [...readFileSync(ownerLogPath(root), "utf8").matchAll(/\[(\d+)\] serving/g)].map((m) => m[1])
+    : [];
+  const running = () => existsSync(ownerSocketPath(root)) || pids.some((pid) => existsSync(`/proc/${pid}`));
+  for (let i = 0; i < 600 && running(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (running()) console.error(`the index owner of ${root} did not stop within 30 s`);
 }

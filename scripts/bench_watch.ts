@@ -6,6 +6,8 @@
  *   writing fast would) and measures events imported per second, from the
  *   first write until the watcher has reported every event, with the lag of
  *   the last event and the watcher's peak RSS;
+ * - then appends single lines, one every 100 ms, to the now large transcript and
+ *   measures the lag from each write until the watcher reports it;
  * - leaves it idle and measures its CPU time over `--idle-seconds` (default 30),
  *   from /proc/<pid>/stat (Linux).
  *
@@ -13,7 +15,7 @@
  *   CRU_BIN=dist/cru bun scripts/bench_watch.ts
  */
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -111,6 +113,22 @@ try {
   console.log(`| events written (${BURST} lines per burst)       | ${EVENTS} in ${writeSeconds.toFixed(1)} s |`);
   console.log(`| events taken in per second                | ${Math.round(EVENTS / seconds)} |`);
   console.log(`| lag of the last event after its write     | ${Math.round(lastImportAt - lastWrite)} ms |`);
+  const size = statSync(transcript).size / 1024 ** 2;
+  const lags: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const want = imported + 1;
+    const written = performance.now();
+    appendFileSync(transcript, `${line()}\n`);
+    while (imported < want && performance.now() - written < 60_000) await sleep(2);
+    lags.push(lastImportAt - written);
+    await sleep(100);
+  }
+  lags.sort((a, b) => a - b);
+  console.log(
+    `| one line appended to the ${size.toFixed(0)} MB transcript   | lag median ${Math.round(lags[10])} ms, max ${
+      Math.round(lags[19])
+    } ms |`,
+  );
   console.log(`| peak RSS of the watcher                   | ${peakRssMb().toFixed(0)} MB |`);
 
   await sleep(2_000); // let it settle (state saved)

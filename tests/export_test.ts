@@ -105,7 +105,10 @@ test(
       const config = join(store, "config.yaml");
       writeFileSync(config, "plugins:\n  redact-secrets:\n    enabled: false\n");
       const secret = "AKIAIOSFODNN7EXAMPLE";
-      const id = (await runCru(["session", "new", "--title", `about ${secret}`, "--dir", store])).stdout.trim();
+      // The user trusts this config (it turns redaction off), as CI does with CRU_TRUST_PLUGINS=1.
+      const trusted = { env: { CRU_TRUST_PLUGINS: "1" } };
+      const id = (await runCru(["session", "new", "--title", `about ${secret}`, "--dir", store], trusted)).stdout
+        .trim();
       for (
         const args of [["append", id, "--role", "user", `key ${secret}`], [
           "compact",
@@ -114,7 +117,7 @@ test(
           `used ${secret}`,
         ]]
       ) {
-        const run = await runCru(["session", ...args, "--dir", store]);
+        const run = await runCru(["session", ...args, "--dir", store], trusted);
         assert.equal(run.code, 0, run.stderr);
       }
       writeFileSync(config, "");

@@ -10,13 +10,13 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruCommand } from "./_helpers/run_cru.ts";
 
 /** Index owners started by this test go away soon after it. */
-const ENV = { CRU_INDEX_IDLE_MS: "4000", NO_COLOR: "1" };
+const ENV = { CRU_INDEX_IDLE_MS: "4000", NO_COLOR: "1", CRU_TRUST_PLUGINS: "1" };
 
 async function connect(dir: string): Promise<{ client: Client; stderr: () => string }> {
   const [command, ...prefix] = cruCommand();
@@ -55,7 +55,15 @@ interface Page {
   total_events: number;
   offset: number;
   next_offset: number | null;
-  events: { index: number; role: string; content: string; tool?: string; args?: Record<string, unknown> }[];
+  events: {
+    index: number;
+    role: string;
+    content: string;
+    file: string;
+    line: number;
+    tool?: string;
+    args?: Record<string, unknown>;
+  }[];
 }
 
 test("cru mcp: an agent lists the tools, keeps a log, finds it by search and reads it in pages", {
@@ -63,6 +71,12 @@ test("cru mcp: an agent lists the tools, keeps a log, finds it by search and rea
 }, () =>
   withTempDir(async (tmp) => {
     const dir = join(tmp, ".crucible");
+    // A user plugin (trusted through CRU_TRUST_PLUGINS) that prints to stdout, which carries the protocol.
+    mkdirSync(join(dir, "plugins"), { recursive: true });
+    writeFileSync(
+      join(dir, "plugins", "noisy.js"),
+      'export default { name: "noisy", setup(ctx) { ctx.hook("session:start", () => console.log("noisy plugin")); } };\n',
+    );
     const { client, stderr } = await connect(dir);
     try {
       const { tools } = await client.listTools();
@@ -136,6 +150,7 @@ test("cru mcp: an agent lists the tools, keeps a log, finds it by search and rea
       assert.equal(pages, 4);
       assert.deepEqual(seen.map((e) => e.index), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       assert.equal(seen[0].content, "The zanzibar cache key is stale.");
+      assert.match(readFileSync(seen[0].file, "utf8").split("\n")[seen[0].line - 1], /zanzibar cache key/);
       assert.deepEqual([seen[1].tool, seen[1].args, seen[1].content], [
         "shell",
         { cmd: "make deploy" },
@@ -180,6 +195,7 @@ test("cru mcp: an agent lists the tools, keeps a log, finds it by search and rea
       await client.close();
     }
     assert.doesNotMatch(stderr(), /internal error|Unhandled|TypeError/);
+    assert.match(stderr(), /noisy plugin/, "what a plugin prints goes to stderr, not into the protocol");
   }));
 
 test("cru mcp: append_event records a model call's details, read_session gives them back, search filters by model", {

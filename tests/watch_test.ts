@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruCommand, cruJson } from "./_helpers/run_cru.ts";
@@ -104,7 +104,9 @@ test("cru watch takes Claude Code and Codex lines as they are written, and a res
 
       // Claude Code: a user and assistant turn, thinking with a tool call, its result, a summary, a compaction.
       await write(claudeFile, [claude.user("Why does the quokkaword test flake?")], "quokkaword");
-      await write(claudeFile, [claude.assistant("The numbatword fixture races the server.")], "numbatword");
+      await write(claudeFile, [
+        claude.assistant("The numbatword fixture races the server; its key AKIAIOSFODNN7EXAMPLE leaked."),
+      ], "numbatword");
       await write(
         claudeFile,
         [claude.thinkingAndToolUse("Check the wallabyword logs", "toolu_01", "npm test")],
@@ -162,6 +164,8 @@ test("cru watch takes Claude Code and Codex lines as they are written, and a res
       for (const word of [...Object.keys(latencies), "seedling"]) {
         assert.equal(text.split(word).length - 1, 1, `"${word}" is in the sessions exactly once`);
       }
+      assert.doesNotMatch(text, /AKIAIOSFODNN7EXAMPLE/, "secrets are redacted as they are taken in");
+      assert.match(text, /\[redacted:/);
       // Each source compacted once: each session is two logs, the second a continuation.
       assert.deepEqual(shown.map((s) => s.files.length), [2, 2]);
       const bash = shown.flatMap((s) => s.events).find((e) => e.tool === "Bash");
@@ -171,13 +175,16 @@ test("cru watch takes Claude Code and Codex lines as they are written, and a res
       // A one-pass run, a restarted watcher and a plain re-import add nothing.
       const once = await cruJson<{ events: number }>(["watch", "--once", "--dir", store], { env: { HOME: home } });
       assert.equal(once.events, 0);
-      const again = startWatch(store, home);
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      const second = await again.stop();
-      assert.equal(second.code, 0, again.stderr());
-      assert.deepEqual(again.reports.filter((r) => r.kind === "import"), []);
       const reimport = await cruJson<{ events: number }>(["session", "import", claudeFile, codexFile, "--dir", store]);
       assert.equal(reimport.events, 0);
+      const again = startWatch(store, home);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      // History the tool deletes stays in cru.
+      rmSync(codexFile);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const second = await again.stop();
+      assert.equal(second.code, 0, again.stderr());
+      assert.deepEqual(again.reports, [], "a restart imports nothing and a deleted transcript is no problem");
       assert.deepEqual((await Promise.all(sessions.map((id) => cru.show(id)))).map((s) => s.events.length), before);
 
       // The status names the folders, the last import per source, and the damaged line.

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { lstatSync, readFileSync, statSync } from "node:fs";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
 import {
   EventVetoedError,
@@ -30,7 +30,9 @@ import type { SearchHit, SessionSummary } from "../model/search_result.ts";
 import type { IndexProgress } from "../index_service/index_client.ts";
 import type { IndexPort } from "../index_service/index_port.ts";
 import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSessions } from "./cleanup.ts";
+import { type AuditReport, auditSessions, type SecretRules } from "./audit_sessions.ts";
 import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
+import { FOLLOWED_FORMATS, SourceFollower } from "./source_follower.ts";
 import type { IndexFilters } from "../index/search_index_api.ts";
 import { SessionHandle } from "./session_handle.ts";
 import type { PluginRuntime } from "./plugin_runtime.ts";
@@ -207,9 +209,11 @@ export class Crucible {
   async newSession(options: NewSessionOptions = {}): Promise<WriteReceipt & { dir: string }> {
     const draft = checkSessionOptions(options);
     const hooks = await this.#hooks();
-    const { value } = await hooks.waterfall("session:before-start", draft);
-    const final = value ?? draft;
+    const started = await hooks.waterfall("session:before-start", draft);
+    if (started.veto) throw new EventVetoedError(started.veto.plugin, "a new session", started.veto.reason);
+    const final = started.value ?? draft;
     const created = this.#store.create({ ...final, type: draft.type, extra: final.extra });
+    await this.#changed(created.file);
     const session = { id: created.id, type: draft.type, title: final.title ?? null, dir: created.dir };
     this.#sessions.set(created.id, session);
     await hooks.parallel("session:start", session);
@@ -241,7 +245,7 @@ export class Crucible {
     const hooks = await this.#hooks();
     const session = this.#hookSession(id);
     const { events: accepted, vetoed } = await this.#beforeAppend(hooks, valid, session);
-    if (accepted.length === 0) throw new EventVetoedError(vetoed[0].plugin, id);
+    if (accepted.length === 0) throw new EventVetoedError(vetoed[0].plugin, id, vetoed[0].reason);
     for (const veto of vetoed) {
       this.#warn(`plugin ${veto.plugin} vetoed an event for ${id} (${veto.hook}); it was not written`);
     }
@@ -278,10 +282,24 @@ export class Crucible {
     return { events: accepted, vetoed };
   }
 
+  /** Text entering a session other than as an event, run through `event:before-append` as a note. */
+  async #screened(hooks: HookRunner, id: string, text: string): Promise<string> {
+    this.#store.logFiles(id); // the session must exist
+    const { events, vetoed } = await this.#beforeAppend(
+      hooks,
+      [{ role: "note", content: text }],
+      this.#hookSession(id),
+    );
+    if (events.length === 0) throw new EventVetoedError(vetoed[0].plugin, id, vetoed[0].reason);
+    return events[0].content;
+  }
+
   /** Starts a continuation log after compaction; `summary` is the context it carries. */
   async compact(id: string, summary: string): Promise<WriteReceipt> {
     if (summary.trim() === "") throw new InvalidInputError("--summary", summary, "some text");
     const hooks = await this.#hooks();
+    // The summary is text entering the session: plugins that change or veto events (redaction) see it as a note.
+    summary = await this.#screened(hooks, id, summary);
     const receipt = await this.#store.compact(id, summary);
     await this.#changed(receipt.file);
     await hooks.parallel("session:compact", this.#hookSession(id), { file: receipt.file, summary });
@@ -294,7 +312,12 @@ export class Crucible {
     file: string,
     options: { name?: string } = {},
   ): Promise<WriteReceipt & { artifact: string }> {
-    const receipt = await this.#store.attach(id, file, options.name);
+    const hooks = await this.#hooks();
+    // An attached text file is text entering the session too: screened like a note; other files are copied as they are.
+    const text = readAttachableText(file);
+    const screened = text === undefined ? undefined : await this.#screened(hooks, id, text);
+    const content = screened === undefined || screened === text ? undefined : new TextEncoder().encode(screened);
+    const receipt = await this.#store.attach(id, file, options.name, content);
     await this.#changed(receipt.file);
     return receipt;
   }
@@ -330,11 +353,9 @@ export class Crucible {
 
   /** The files in a session's `artifacts/` folder, by name. */
   artifacts(id: string): ArtifactView[] {
-    const dir = join(this.#store.sessionDir(id), "artifacts");
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isFile() && !entry.name.startsWith("."))
-      .map((entry) => ({ name: entry.name, path: join(dir, entry.name), bytes: statSync(join(dir, entry.name)).size }))
+    // The store's listing: regular files only, and none when artifacts/ itself is a link out of the store.
+    return this.#store.artifactFiles(id)
+      .map((path) => ({ name: basename(path), path, bytes: lstatSync(path).size }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -429,10 +450,49 @@ export class Crucible {
     return await cleanupSessions(this.#store, options, cleanupHooks);
   }
 
+  /**
+   * Re-scans stored sessions with `rules` (today's redaction), reporting kinds
+   * and counts, never the secrets; with `fix`, redacts them in place.
+   */
+  async audit(rules: SecretRules, options: { ids?: string[]; fix?: boolean } = {}): Promise<AuditReport> {
+    for (const id of options.ids ?? []) this.#store.logFiles(id); // each must exist
+    const report = await auditSessions(this.#store, { rules, ids: options.ids, fix: options.fix });
+    for (const session of report.sessions) {
+      if (session.fixed) await this.#changed(...session.files.map((f) => f.file).filter((f) => f.endsWith(".md")));
+    }
+    return report;
+  }
+
   /** Imports other tools' transcripts as sessions; re-importing a file adds only what is new. */
   async importSources(paths: string[], options: Omit<ImportOptions, "transform">): Promise<ImportReport> {
-    const hooks = await this.#hooks();
-    const transform: ImportOptions["transform"] = async (event, sessionId) => {
+    const transform = this.#importTransform(await this.#hooks());
+    return await this.#imported(await importSources(this.#store, paths, { ...options, transform }));
+  }
+
+  /**
+   * Follows one Claude Code or Codex transcript as it is written: each `step()`
+   * imports what was added since the last (the first: as {@linkcode importSources}
+   * would), reading only the new bytes.
+   */
+  followSource(path: string, options: Omit<ImportOptions, "transform">): { step(): Promise<ImportReport> } {
+    if (!FOLLOWED_FORMATS.includes(options.from)) {
+      throw new InvalidInputError("format to follow", options.from, FOLLOWED_FORMATS.join(" or "));
+    }
+    let follower: SourceFollower | undefined;
+    return {
+      step: async () => {
+        follower ??= new SourceFollower(this.#store, path, {
+          ...options,
+          transform: this.#importTransform(await this.#hooks()),
+        });
+        return await this.#imported(await follower.step());
+      },
+    };
+  }
+
+  /** Imported events go through `event:before-append` (redaction) like appended ones. */
+  #importTransform(hooks: HookRunner): ImportOptions["transform"] {
+    return async (event, sessionId) => {
       const session = this.#sessions.get(sessionId) ?? this.#hookSession(sessionId);
       const { events, vetoed } = await this.#beforeAppend(hooks, [event], session);
       for (const veto of vetoed) {
@@ -440,11 +500,12 @@ export class Crucible {
       }
       return events.length === 0 ? null : { ...events[0], at: event.at };
     };
-    const report = await importSources(this.#store, paths, { ...options, transform });
+  }
+
+  /** Tells the index about the logs an import wrote to. */
+  async #imported(report: ImportReport): Promise<ImportReport> {
     for (const session of report.sessions) {
-      if (session.events > 0) {
-        await this.#changed(...this.#store.logFiles(session.id));
-      }
+      if (session.events > 0) await this.#changed(...this.#store.logFiles(session.id));
     }
     return report;
   }
@@ -469,7 +530,9 @@ export class Crucible {
 
   /** Gives a session a new title (in its first log's frontmatter, and its `# heading` when that was the title). */
   async rename(id: string, title: string): Promise<{ id: string; file: string; title: string; changed: boolean }> {
-    const clean = checkTitle(title);
+    checkTitle(title);
+    // A title is text entering the session: plugins that change or veto events (redaction) see it as a note.
+    const clean = checkTitle(await this.#screened(await this.#hooks(), id, title));
     const result = await this.#store.editFrontmatter(id, "first", (meta, heading) => {
       if (meta.title === clean) return undefined;
       const headingWasTitle = heading === "" || heading === meta.title || heading === defaultHeading(meta.type);
@@ -484,7 +547,11 @@ export class Crucible {
     id: string,
     tags: readonly string[],
   ): Promise<{ id: string; file: string; tags: string[]; changed: boolean }> {
-    const wanted = checkTags(tags);
+    checkTags(tags);
+    const hooks = await this.#hooks();
+    const wanted: string[] = [];
+    for (const tag of tags) wanted.push(await this.#screened(hooks, id, tag));
+    checkTags(wanted);
     let after: string[] = [];
     const result = await this.#store.editFrontmatter(id, "first", (meta) => {
       const before = meta.tags ?? [];
@@ -583,6 +650,22 @@ export class Crucible {
   /** Tokens, cost, sessions and events by day, model, project and tool, read from the markdown. */
   async stats(options: StatsOptions = {}): Promise<StatsReport> {
     return await collectStats(this.#store, options);
+  }
+}
+
+/** Attached files up to this size are screened by plugins when they are text. */
+const SCREENED_ATTACHMENT_BYTES = 16 * 1024 * 1024;
+
+/** A file's text when it is a regular, UTF-8 text file small enough to screen; undefined otherwise. */
+function readAttachableText(file: string): string | undefined {
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile() || stat.size > SCREENED_ATTACHMENT_BYTES) return undefined;
+    const bytes = readFileSync(file);
+    if (bytes.includes(0)) return undefined;
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined; // not text, or not readable: the store says why when it copies
   }
 }
 

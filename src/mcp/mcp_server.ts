@@ -61,7 +61,14 @@ export async function serveMcp(cru: Crucible, info: McpServerInfo, io: McpIo): P
     io.stdin.once("close", resolve);
     transport.onclose = resolve;
   });
-  await server.connect(transport);
-  await Promise.race([ended, io.stop ?? new Promise(() => {})]);
-  await server.close();
+  // stdout carries the protocol: a plugin that prints with console.log must not break it.
+  const printers = { log: console.log, info: console.info, debug: console.debug };
+  console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
+  try {
+    await server.connect(transport);
+    await Promise.race([ended, io.stop ?? new Promise(() => {})]);
+    await server.close();
+  } finally {
+    Object.assign(console, printers);
+  }
 }

@@ -33,6 +33,8 @@ export interface PageEvent extends EventMeta {
   role: string;
   at: string;
   file: string;
+  /** The 1-based line of `file` the event starts on. */
+  line: number;
   tool?: string;
   args?: ToolArgs;
   content: string;
@@ -63,8 +65,9 @@ export interface SessionPage {
  * @example
  * ```ts
  * import { sessionPage } from "./session_page.ts";
- * const events = [1, 2, 3].map((n) => ({ role: "user" as const, content: `event ${n}`, at: "2024-01-15T10:30:00Z", file: "a.md" }));
- * const view = { id: "chat-a", type: "chat", title: null, started: "2024-01-15T10:30:00Z", ended: null, last_activity: "", files: ["a.md"], events, warnings: [] };
+ * const events = [1, 2, 3].map((n) => ({ role: "user" as const, content: `event ${n}`, at: "2024-01-15T10:30:00Z", file: "a.md", line: 8 + 2 * n }));
+ * const logs = [{ file: "a.md", started: "2024-01-15T10:30:00Z", context: null }];
+ * const view = { id: "chat-a", type: "chat", title: null, started: "2024-01-15T10:30:00Z", ended: null, last_activity: "", files: ["a.md"], logs, events, warnings: [] };
  * const page = sessionPage(view, { offset: 1, limit: 1 });
  * console.assert(page.events[0].content === "event 2" && page.next_offset === 2);
  * ```
@@ -88,6 +91,7 @@ export function sessionPage(view: SessionView, options: PageOptions = {}): Sessi
       role: event.role,
       at: event.at,
       file: event.file,
+      line: event.line,
       ...(event.tool === undefined ? {} : { tool: event.tool }),
       ...(event.args === undefined ? {} : { args: event.args }),
       content,

@@ -15,6 +15,7 @@ import { SESSION_TYPES } from "../model/session_type.ts";
 import { parseDateFilter } from "../model/time_filter.ts";
 import { listOutput, searchOutput } from "./search_output.ts";
 import { DEFAULT_PAGE_CHARS, DEFAULT_PAGE_EVENTS, MAX_PAGE_EVENTS, sessionPage } from "./session_page.ts";
+import { SessionViews } from "./session_views.ts";
 import { runTool } from "./tool_result.ts";
 
 /** Hits or sessions per answer unless asked otherwise. */
@@ -82,6 +83,7 @@ function pick<K extends keyof FilterArgs>(args: FilterArgs, keys: K[]): Partial<
 
 /** Registers the tools on `server`, working on `cru`. */
 export function registerSessionTools(server: McpServer, cru: Crucible): void {
+  const views = new SessionViews(cru);
   const filters = (args: FilterArgs): SessionFilters => ({
     ...pick(args, ["type", "role", "tool", "session", "tag", "cwd", "project", "source", "branch", "host", "model"]),
     ...(args.since === undefined ? {} : { since: parseDateFilter(args.since, "since") }),
@@ -143,7 +145,7 @@ export function registerSessionTools(server: McpServer, cru: Crucible): void {
     },
     (args) =>
       runTool(async () =>
-        sessionPage(await cru.show(args.id), { offset: args.offset, limit: args.limit, maxChars: args.max_chars })
+        sessionPage(await views.read(args.id), { offset: args.offset, limit: args.limit, maxChars: args.max_chars })
       ),
   );
 

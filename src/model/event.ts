@@ -62,7 +62,7 @@ const TOOL_NAME = /^[^\s[\]]{1,200}$/;
  */
 export function validateNewEvent(event: NewEvent): NewEvent {
   if (!isRole(event.role)) throw new InvalidInputError("role", String(event.role), `one of ${ROLES.join(", ")}`);
-  if (typeof event.content !== "string") throw new InvalidInputError("content", String(event.content), "text");
+  if (typeof event.content !== "string") throw InvalidInputError.withheld("content", "text");
   const content = event.content.toWellFormed();
   const meta = pickEventMeta(event);
   if (event.role !== "tool") {
@@ -75,7 +75,7 @@ export function validateNewEvent(event: NewEvent): NewEvent {
   if (!TOOL_NAME.test(tool)) throw new InvalidInputError("tool name", tool, "a name without spaces or brackets");
   const args = event.args ?? {};
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
-    throw new InvalidInputError("tool args", JSON.stringify(args), "a JSON object");
+    throw InvalidInputError.withheld("tool args", "a JSON object");
   }
   return { role: "tool", tool, args: JSON.parse(JSON.stringify(args).toWellFormed()), content, ...meta };
 }

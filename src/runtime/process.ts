@@ -41,6 +41,14 @@ export function home(): string {
   return env("HOME") ?? homedir();
 }
 
+/**
+ * The user's own cru settings folder, outside every repository:
+ * `$XDG_CONFIG_HOME/cru`, else `~/.config/cru`.
+ */
+export function userConfigDir(): string {
+  return `${env("XDG_CONFIG_HOME") ?? `${home()}/.config`}/cru`;
+}
+
 /** True when stdout is a terminal. */
 export function stdoutIsTerminal(): boolean {
   return nodeProcess.stdout.isTTY === true;
@@ -81,9 +89,23 @@ export function writeStderr(text: string): Promise<void> {
   return new Promise((resolve) => nodeProcess.stderr.write(text, () => resolve()));
 }
 
+const realExit = nodeProcess.exit.bind(nodeProcess);
+
 /** Ends the process with `code`. Needed because the index engine can keep a process alive. */
 export function exit(code: number): never {
-  nodeProcess.exit(code);
+  realExit(code);
+  throw new Error("unreachable");
+}
+
+/**
+ * From now on `process.exit()` throws instead of ending the process: only the
+ * CLI entry decides when a command ends (through {@linkcode exit}), so a
+ * plugin that calls it fails its hook, which is reported, and the command goes on.
+ */
+export function guardProcessExit(): void {
+  nodeProcess.exit = ((code?: number | string | null) => {
+    throw new Error(`process.exit(${code ?? ""}) is not allowed here: only cru ends the command`);
+  }) as typeof nodeProcess.exit;
 }
 
 interface DenoExecPath {

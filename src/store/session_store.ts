@@ -4,8 +4,18 @@
  *
  * @module
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
 import { setFrontmatterKey, setFrontmatterScalar } from "../format/frontmatter.ts";
@@ -39,6 +49,8 @@ export interface SessionStoreOptions {
   lockTimeoutMs?: number;
   /** The clock (tests pass their own). */
   now?: () => Date;
+  /** Told about lock records refused and torn tails left uncut (default: ignored). */
+  onWarning?: (message: string) => void;
 }
 
 /** Options for a new session. */
@@ -122,6 +134,7 @@ export class SessionStore {
   readonly sessionsDir: string;
   readonly #lockTimeoutMs: number;
   readonly #now: () => Date;
+  readonly #warn: (message: string) => void;
   /** What this process last wrote to each log: while size and inode match, the tail is known. */
   readonly #tails = new Map<string, { size: number; ino: number; at: string }>();
 
@@ -130,6 +143,7 @@ export class SessionStore {
     this.sessionsDir = join(options.root, "sessions");
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
     this.#now = options.now ?? (() => new Date());
+    this.#warn = options.onWarning ?? (() => {});
   }
 
   /** The folder of a session (checked to be a safe id, not to exist). */
@@ -201,8 +215,9 @@ export class SessionStore {
       }
       const at = this.#turnTime(previousAt, events[0]?.role);
       const written: SessionEvent[] = events.map((event) => ({ ...event, at }));
-      lock.beginAppend(basename(file), stat.size);
-      const added = appendDurably(file, renderEvents(written, previousAt));
+      const bytes = new TextEncoder().encode(renderEvents(written, previousAt));
+      lock.beginAppend(basename(file), stat.size, bytes);
+      const added = appendDurably(file, bytes);
       lock.endAppend();
       this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
       return { id, file, at, events: written };
@@ -224,8 +239,9 @@ export class SessionStore {
       const file = this.#currentLog(dir);
       const stat = statSync(file);
       const previousAt = lastTurnAt(file, stat.size);
-      lock.beginAppend(basename(file), stat.size);
-      const added = appendDurably(file, renderEvents(events, previousAt));
+      const bytes = new TextEncoder().encode(renderEvents(events, previousAt));
+      lock.beginAppend(basename(file), stat.size, bytes);
+      const added = appendDurably(file, bytes);
       lock.endAppend();
       const at = events.at(-1)?.at ?? previousAt ?? "";
       this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
@@ -267,19 +283,52 @@ export class SessionStore {
     });
   }
 
-  /** Copies a file into the session's `artifacts/` and links it from the log. */
-  async attach(id: string, source: string, name?: string): Promise<WriteReceipt & { artifact: string }> {
+  /**
+   * Copies a file into the session's `artifacts/` (or writes `content` there
+   * instead, e.g. the file's text with secrets redacted) and links it from the
+   * log. Only regular files: folders, FIFOs, devices and sockets are refused.
+   */
+  async attach(
+    id: string,
+    source: string,
+    name?: string,
+    content?: Uint8Array,
+  ): Promise<WriteReceipt & { artifact: string }> {
     const dir = this.#existingDir(id);
-    if (!existsSync(source) || !statSync(source).isFile()) throw new FileNotFoundError(source, "file to attach");
+    const stat = statSync(source, { throwIfNoEntry: false });
+    if (!stat) throw new FileNotFoundError(source, "file to attach");
+    if (!stat.isFile()) {
+      const kind = stat.isDirectory()
+        ? "a folder"
+        : stat.isFIFO()
+        ? "a FIFO"
+        : stat.isSocket()
+        ? "a socket"
+        : stat.isCharacterDevice() || stat.isBlockDevice()
+        ? "a device"
+        : "not a regular file";
+      throw new InvalidInputError("file to attach", source, `a regular file (it is ${kind})`);
+    }
     const wanted = name ?? basename(source);
     if (!/^[^/\\\0]+$/.test(wanted) || wanted === "." || wanted === ".." || wanted.startsWith(".")) {
       throw new InvalidInputError("artifact name", wanted, "a file name without '/', '\\' or a leading '.'");
     }
     const artifacts = join(dir, "artifacts");
+    const existing = lstatSync(artifacts, { throwIfNoEntry: false });
+    if (existing && !existing.isDirectory()) {
+      throw new SessionStateError(
+        `${artifacts} is ${existing.isSymbolicLink() ? "a symbolic link" : "not a folder"}; ` +
+          "cru does not follow links out of the store (replace it with a folder)",
+      );
+    }
     mkdirSync(artifacts, { recursive: true });
-    const finalName = uniqueName(wanted, (candidate) => existsSync(join(artifacts, candidate)));
+    const finalName = uniqueName(
+      wanted,
+      (candidate) => lstatSync(join(artifacts, candidate), { throwIfNoEntry: false }) !== undefined,
+    );
     const staging = join(artifacts, `.${finalName}.${crypto.randomUUID().slice(0, 8)}.tmp`);
-    copyFileSync(source, staging);
+    if (content === undefined) copyFileSync(source, staging);
+    else writeAtomically(staging, content);
     renameSync(staging, join(artifacts, finalName));
     syncFolder(artifacts);
     try {
@@ -289,6 +338,44 @@ export class SessionStore {
       rmSync(join(artifacts, finalName), { force: true });
       throw error;
     }
+  }
+
+  /** The session's artifacts that are regular files (links and hidden staging files are left out), sorted. */
+  artifactFiles(id: string): string[] {
+    const artifacts = join(this.#existingDir(id), "artifacts");
+    if (!lstatSync(artifacts, { throwIfNoEntry: false })?.isDirectory()) return [];
+    return readdirSync(artifacts, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.startsWith("."))
+      .map((entry) => join(artifacts, entry.name))
+      .sort();
+  }
+
+  /**
+   * Rewrites some of the session's files under its exclusive lock, each
+   * atomically: `transform` gets each file's text and returns the new text,
+   * or undefined to leave it. Only the session's own logs and artifacts.
+   * Returns the files rewritten.
+   */
+  async rewriteFiles(
+    id: string,
+    files: readonly string[],
+    transform: (text: string, file: string) => string | undefined,
+  ): Promise<string[]> {
+    const dir = this.#existingDir(id);
+    return await this.#exclusive(dir, id, () => {
+      const own = new Set([...this.#logNames(dir).map((name) => join(dir, name)), ...this.artifactFiles(id)]);
+      const rewritten: string[] = [];
+      for (const file of files) {
+        if (!own.has(file)) throw new InvalidInputError("file", file, `a log or artifact of session ${id}`);
+        const text = readFileSync(file, "utf8");
+        const next = transform(text, file);
+        if (next === undefined || next === text) continue;
+        writeAtomically(file, next);
+        this.#tails.delete(file);
+        rewritten.push(file);
+      }
+      return rewritten;
+    });
   }
 
   /** Marks the session ended (`ended:` in the current log's frontmatter). Ending twice keeps the first time. */
@@ -379,8 +466,17 @@ export class SessionStore {
    */
   async readLogFile(id: string, file: string): Promise<LogSnapshot> {
     const dir = this.#existingDir(id);
+    // Only a log of this session, and never through a link: the path may come from another process.
+    if (dirname(file) !== dir || !isLogFileName(basename(file))) {
+      throw new InvalidInputError("log file", file, `a log (*.md) directly in ${dir}`);
+    }
     return await this.#shared(dir, id, (lock) => {
-      const stat = statSync(file);
+      const stat = lstatSync(file);
+      if (!stat.isFile()) {
+        throw new SessionStateError(
+          `${file} is not a regular file (a link?); cru does not follow links out of the store`,
+        );
+      }
       const all = readFileSync(file);
       const committed = lock.committedSize(basename(file)) ?? all.length;
       const bytes = all.subarray(0, Math.min(committed, all.length));
@@ -402,7 +498,7 @@ export class SessionStore {
       }
       for (const name of names) {
         try {
-          const stat = statSync(join(dir, name));
+          const stat = lstatSync(join(dir, name)); // a planted link is never read into the index
           if (stat.isFile()) logs.push({ id, file: join(dir, name), size: stat.size, mtimeMs: stat.mtimeMs });
         } catch {
           // removed meanwhile
@@ -484,7 +580,14 @@ export class SessionStore {
 
   #existingDir(id: string): string {
     const dir = this.sessionDir(id);
-    if (!existsSync(dir)) throw new SessionNotFoundError(id, this.sessionsDir);
+    const stat = lstatSync(dir, { throwIfNoEntry: false });
+    if (!stat) throw new SessionNotFoundError(id, this.sessionsDir);
+    if (!stat.isDirectory()) {
+      throw new SessionStateError(
+        `${dir} is ${stat.isSymbolicLink() ? "a symbolic link" : "not a folder"}; ` +
+          "cru does not follow links out of the store (replace it with the session folder)",
+      );
+    }
     return dir;
   }
 
@@ -499,11 +602,21 @@ export class SessionStore {
   }
 
   #locked<T>(dir: string, id: string, exclusive: boolean, work: (lock: HeldSessionLock) => T): Promise<T> {
-    return withSessionLock(dir, { exclusive, timeoutMs: this.#lockTimeoutMs, what: `the lock of session ${id}` }, work);
+    const what = `the lock of session ${id}`;
+    return withSessionLock(dir, { exclusive, timeoutMs: this.#lockTimeoutMs, what, warn: this.#warn }, work);
   }
 
   #logNames(dir: string): string[] {
-    const names = sortLogNames(readdirSync(dir).filter(isLogFileName));
+    const entries = readdirSync(dir, { withFileTypes: true }).filter((entry) => isLogFileName(entry.name));
+    for (const entry of entries) {
+      if (!entry.isFile()) {
+        throw new SessionStateError(
+          `${join(dir, entry.name)} is ${entry.isSymbolicLink() ? "a symbolic link" : "not a regular file"}; ` +
+            "cru does not follow links out of the store (replace it with the log itself)",
+        );
+      }
+    }
+    const names = sortLogNames(entries.map((entry) => entry.name));
     if (names.length === 0) throw new SessionStateError(`session folder ${dir} holds no log (*.md) file`);
     return names;
   }

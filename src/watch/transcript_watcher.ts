@@ -6,9 +6,10 @@
  * macOS; Deno and Bun both implement `recursive: true`, inside the compiled
  * binary too), so it sleeps until the kernel says a file changed: no polling
  * loop and no native addon to embed. An event only marks a file dirty; after
- * a short pause the dirty files are imported one at a time through the
- * facade's import, which streams the file and adds only what is new, so a
- * missed or repeated event costs nothing and a restart adds nothing. A
+ * a short pause the dirty files are imported one at a time (see
+ * transcript_importer.ts: JSONL files are followed, reading only what was
+ * added), and imports add only what is new, so a missed or repeated event
+ * costs nothing and a restart adds nothing. A
  * transcript's last line while it is still being written (no newline yet) is
  * not reported as damaged; it is taken once complete.
  *

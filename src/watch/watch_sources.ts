@@ -9,7 +9,7 @@
  */
 import { isAbsolute, join, resolve, sep } from "node:path";
 import type { ImportFormat } from "../core/import_sessions.ts";
-import { InvalidInputError } from "../model/errors.ts";
+import { CruError } from "../model/errors.ts";
 
 /** The agent tools `cru watch` knows. */
 export const WATCH_SOURCE_NAMES = ["claude-code", "codex", "aider", "specstory"] as const;
@@ -31,6 +31,8 @@ export interface WatchSourceSettings {
   flags: Partial<Record<WatchSourceName, string[]>>;
   /** config.yaml's `watch:` (false: the source is not watched). */
   config: Record<string, string[] | false>;
+  /** Where that config came from, for messages. */
+  configFile: string;
   /** The user's home folder (for defaults and `~`). */
   home: string;
   /** The current folder (relative folders are taken from it). */
@@ -45,14 +47,17 @@ export interface WatchSourceSettings {
  * @example
  * ```ts
  * import { watchSources } from "./watch_sources.ts";
- * const sources = watchSources({ flags: {}, config: {}, home: "/home/me", cwd: "/", env: {} });
+ * const sources = watchSources({ flags: {}, config: {}, configFile: "config.yaml", home: "/home/me", cwd: "/", env: {} });
  * console.assert(sources[0].roots[0] === "/home/me/.claude/projects");
  * ```
  */
 export function watchSources(settings: WatchSourceSettings): WatchSource[] {
   for (const key of Object.keys(settings.config)) {
     if (!(WATCH_SOURCE_NAMES as readonly string[]).includes(key)) {
-      throw new InvalidInputError("config.yaml watch source", key, `one of ${WATCH_SOURCE_NAMES.join(", ")}`);
+      throw new CruError(
+        "config_invalid",
+        `${settings.configFile}: watch.${key} is not a source cru watches (${WATCH_SOURCE_NAMES.join(", ")})`,
+      );
     }
   }
   const defaults: Record<WatchSourceName, string[]> = {

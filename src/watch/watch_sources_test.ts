@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { isTranscript, watchSources } from "./watch_sources.ts";
 
-const base = { flags: {}, config: {}, home: "/home/me", cwd: "/work", env: {} };
+const base = { flags: {}, config: {}, configFile: "/s/config.yaml", home: "/home/me", cwd: "/work", env: {} };
 
 test("watchSources() watches Claude Code and Codex in their default folders, moved by their env vars", () => {
   assert.deepEqual(watchSources(base).map((s) => [s.name, s.roots]), [
@@ -26,8 +26,11 @@ test("watchSources(): flags replace config.yaml, which replaces the defaults; fa
   ]);
 });
 
-test("watchSources() refuses a source it does not know, naming it", () => {
-  assert.throws(() => watchSources({ ...base, config: { cursor: ["/x"] } }), /"cursor".*claude-code, codex/);
+test("watchSources() refuses a source it does not know, naming the file and the key", () => {
+  assert.throws(
+    () => watchSources({ ...base, config: { cursor: ["/x"] } }),
+    /^CruError: \/s\/config\.yaml: watch\.cursor is not a source cru watches \(claude-code, codex/,
+  );
 });
 
 test("isTranscript() takes each tool's own files only", () => {

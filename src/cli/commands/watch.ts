@@ -1,8 +1,10 @@
 /** `cru watch`: imports agent tools' transcripts as they are written; `--status` shows what is watched. */
 import type { Command } from "commander";
+import { join } from "node:path";
 import type { Crucible } from "../../core/crucible.ts";
 import { InvalidInputError } from "../../model/errors.ts";
 import { cwd, env, home, nextStopSignal, processId, writeStderr, writeStdout } from "../../runtime/process.ts";
+import { TranscriptImporter } from "../../watch/transcript_importer.ts";
 import { TranscriptWatcher, type WatchReport } from "../../watch/transcript_watcher.ts";
 import { takeWatchLock } from "../../watch/watch_lock.ts";
 import { watchReport, type WatchReportData } from "../../watch/watch_report.ts";
@@ -39,7 +41,8 @@ export function registerWatch(program: Command, sink: OutputSink): void {
       .addHelpText(
         "after",
         `
-Folders given for a source replace config.yaml's and the defaults for that source:
+Folders given for a source replace config.yaml's and the defaults for that source
+(config.yaml's folders apply once you trust it: cru plugin trust .crucible/config.yaml):
   # .crucible/config.yaml
   watch:
     claude-code: [~/.claude/projects]
@@ -74,7 +77,8 @@ Status is kept in .crucible/watch/status.json.`,
 async function watchOnce(cru: Crucible, sources: WatchSource[], options: WatchOptions, sink: OutputSink) {
   const reports: WatchReport[] = [];
   const state = WatchState.load(cru.root, sources, { pid: processId(), now: () => new Date() });
-  const watcher = new TranscriptWatcher({ sources, state, importFile: importer(cru), report: (r) => reports.push(r) });
+  const importFile = importer(cru, false);
+  const watcher = new TranscriptWatcher({ sources, state, importFile, report: (r) => reports.push(r) });
   await watcher.pass();
   state.save({ stopped: true });
   const imports = reports.filter((r) => r.kind === "import");
@@ -115,7 +119,7 @@ async function watchUntilStopped(cru: Crucible, sources: WatchSource[], options:
       else if (r.kind === "import") void writeStdout(`${renderImport(r)}\n`);
       else void writeStderr(`${renderProblem(r)}\n`);
     };
-    const watcher = new TranscriptWatcher({ sources, state, importFile: importer(cru), report });
+    const watcher = new TranscriptWatcher({ sources, state, importFile: importer(cru, true), report });
     if (!options.json) void writeStderr(`${dim(`cru watch: ${describeSources(sources)}; stop with Ctrl-C`)}\n`);
     watcher.start().catch((error) =>
       report({ kind: "error", source: "watch", file: cru.root, message: String(error?.message ?? error) })
@@ -128,8 +132,10 @@ async function watchUntilStopped(cru: Crucible, sources: WatchSource[], options:
   }
 }
 
-function importer(cru: Crucible) {
-  return (path: string, source: WatchSource) => cru.importSources([path], { from: source.format });
+/** How changed files are imported: followed (only what was added is read), or whole (one pass). */
+function importer(cru: Crucible, follow: boolean) {
+  const importer = new TranscriptImporter(cru, { follow });
+  return (path: string, source: WatchSource) => importer.import(path, source);
 }
 
 function sourcesFor(cru: Crucible, options: WatchOptions): WatchSource[] {
@@ -141,9 +147,12 @@ function sourcesFor(cru: Crucible, options: WatchOptions): WatchSource[] {
     specstory: options.specstory,
   };
   for (const name of WATCH_SOURCE_NAMES) if (given[name]) flags[name] = given[name];
+  const config = cru.config();
+  for (const refusal of config.refused) if (refusal.includes("cru watch")) void writeStderr(`cru: ${refusal}\n`);
   return watchSources({
     flags,
-    config: cru.config().watch,
+    config: config.watch,
+    configFile: join(cru.root, "config.yaml"),
     home: home(),
     cwd: cwd(),
     env: { claudeConfigDir: env("CLAUDE_CONFIG_DIR"), codexHome: env("CODEX_HOME") },
