@@ -273,6 +273,10 @@ test(
       assert.equal(badTag.code, 2);
       const badTitle = await run(["session", "rename", id, "  "], dir);
       assert.equal(badTitle.code, 2);
+      // A title is text entering the session: the redaction plugin sees it too.
+      const secret = await cru<{ title: string }>(["session", "rename", id, "key AKIAIOSFODNN7EXAMPLE leaked"], dir);
+      assert.match(secret.title, /^key \[redacted:[a-z-]+\] leaked$/);
+      assert.ok(!readFileSync(file, "utf8").includes("AKIAIOSFODNN7EXAMPLE"));
     }),
 );
 
@@ -291,6 +295,14 @@ test(
       const dir = join(tmp, ".crucible");
       mkdirSync(join(dir, "plugins"), { recursive: true });
       writeFileSync(join(dir, "plugins", "keeper.js"), KEEPER);
+      // A store's plugins run only once trusted; the trust is recorded in the user's config folder.
+      const trustEnv = { ...ENV, XDG_CONFIG_HOME: join(tmp, "config") };
+      const trusted = await runCru(["plugin", "trust", "--all", "--dir", dir], { env: trustEnv, timeoutMs: 90_000 });
+      assert.equal(trusted.code, 0, trusted.stderr);
+      const cru = <T = Record<string, unknown>>(args: string[], where: string) =>
+        cruJson<T>([...args, "--dir", where], { env: trustEnv, timeoutMs: 90_000 });
+      const run = (args: string[], where: string) =>
+        runCru([...args, "--dir", where], { env: trustEnv, timeoutMs: 90_000 });
       const gone = (await cru<{ id: string }>(["session", "new", "--title", "gone"], dir)).id;
       const kept = (await cru<{ id: string }>(["session", "new", "--title", "kept"], dir)).id;
       writeFileSync(join(dir, "sessions", kept, "KEEP"), "");
