@@ -226,7 +226,7 @@ test("cru mcp: append_event records a model call's details, read_session gives t
       );
       assert.deepEqual(page.tags, []);
       assert.equal(page.model, "gpt-5-codex");
-      const { index: _index, at: _at, file: _file, ...event } = page.events[0];
+      const { index: _index, at: _at, file: _file, line: _line, ...event } = page.events[0];
       assert.deepEqual(event, {
         role: "tool",
         tool: "shell",

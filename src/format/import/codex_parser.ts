@@ -119,6 +119,11 @@ export class CodexParser extends JsonLinesParser {
     return [...this.#release(), ...this.#tools.end()];
   }
 
+  /** A followed file has no more lines for now: what waits for a usage report goes out without it. */
+  protected override settle(): SourceItem[] {
+    return this.#release();
+  }
+
   #meta(payload: JsonObject, lineTime: string | undefined): void {
     const meta: JsonObject = {};
     if (typeof payload.id === "string") meta.source_session = payload.id;

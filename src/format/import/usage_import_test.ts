@@ -81,3 +81,15 @@ test("CodexParser takes the model from turn_context, each call's usage from the 
   assert.equal(events(items)[2].duration_ms, 5800);
   assert.equal(events(items)[2].content, '{"output":"12 passed\\n","metadata":{"exit_code":0,"duration_seconds":5.8}}');
 });
+
+test("CodexParser, caught up with a file still being written, lets out what waits for a usage report", () => {
+  const parser = new CodexParser(TEST_OPTIONS);
+  const lines = fixture("codex_usage.jsonl").split("\n").filter((line) => line !== "");
+  // Up to the reasoning: the model call's usage has not been written yet.
+  const upToReasoning = lines.slice(0, lines.findIndex((line) => line.includes('"reasoning"')) + 1);
+  const items = upToReasoning.flatMap((line) => parser.push(line));
+  assert.deepEqual(events(items).map((e) => e.role), ["user"]);
+  const settled = events(parser.caughtUp());
+  assert.deepEqual(settled.map((e) => [e.role, e.model, e.tokens]), [["thought", "gpt-5-codex", undefined]]);
+  assert.deepEqual(parser.caughtUp(), []);
+});
