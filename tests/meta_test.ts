@@ -197,9 +197,8 @@ test(
       await new Promise((resolve) => setTimeout(resolve, 50));
       await cru(["session", "append", second, "--role", "user", "latest activity"], dir);
       assert.equal((await cru<Shown>(["session", "show", "@last"], dir)).id, second);
-      const ids = (await cru<{ ids: string[] }>(["session", "ids"], dir)).ids;
+      const ids = (await cru<{ ids: string[] }>(["__session-ids"], dir)).ids;
       assert.deepEqual(ids, [first, second, third].sort());
-      assert.deepEqual((await cru<{ ids: string[] }>(["session", "ids", "chat-"], dir)).ids, [second, third].sort());
       assert.equal((await cru<Shown>(["session", "show", "agent"], dir)).id, first);
       const unique = second.slice(0, second.length - 2);
       if ([first, third].every((id) => !id.startsWith(unique))) {
@@ -220,7 +219,9 @@ test(
       assert.equal(missing.code, 1);
       assert.match(missing.stderr, /^cru: session "workflow-" not found/);
       const completion = await runCru(["completions", "bash"]);
-      assert.match(completion.stdout, /"session show"\)[\s\S]*?cru session ids/);
+      for (const command of ["show", "rename", "tag", "delete", "move"]) {
+        assert.match(completion.stdout, new RegExp(`"session ${command}"\\)\\n(?:(?!;;)[\\s\\S])*_cru_ids`));
+      }
     }),
 );
 
@@ -471,7 +472,7 @@ test(
           "gpt-5-codex": 2000 + 200 + 3000 + 600 + 30 + 5000,
         },
       );
-      const ids = (await cru<{ ids: string[] }>(["session", "ids"], dir)).ids;
+      const ids = (await cru<{ ids: string[] }>(["__session-ids"], dir)).ids;
       const claude = await cru<Shown>(["session", "show", ids.find((id) => id.includes("claude"))!], dir);
       assert.equal(claude.cwd, "/home/ana/src/shop");
       assert.equal(claude.project, "shop");

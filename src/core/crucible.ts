@@ -13,6 +13,7 @@ import {
   SessionExistsError,
   SessionNotFoundError,
   SessionStateError,
+  StoreNotFoundError,
 } from "../model/errors.ts";
 import type { SessionFacts } from "../model/session_facts.ts";
 import { sessionFacts } from "./session_facts.ts";
@@ -21,6 +22,7 @@ import { defaultHeading } from "../model/session_type.ts";
 import { folderBytes, SessionArchive } from "../store/session_archive.ts";
 import { collectStats, type StatsOptions, type StatsReport } from "./session_stats.ts";
 import type { ParseWarning } from "../model/log.ts";
+import { typeOfSessionId } from "../model/session_id.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
 import type { ReadEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
@@ -75,6 +77,7 @@ export interface SessionView extends SessionFacts {
   ended: string | null;
   last_activity: string;
   files: string[];
+  /** Each log: the first, then each continuation with the summary `compact --summary` gave it. */
   logs: LogView[];
   events: ReadEvent[];
   warnings: ParseWarning[];
@@ -226,6 +229,25 @@ export class Crucible {
     return new SessionHandle(this, id);
   }
 
+  /**
+   * Reading never writes: a read of a store that does not exist fails before
+   * anything (an index owner above all) could create a folder for it.
+   */
+  #requireStore(): void {
+    let isDir = false;
+    try {
+      isDir = statSync(this.root).isDirectory();
+    } catch {
+      // missing: reported below
+    }
+    if (!isDir) throw new StoreNotFoundError(this.root);
+  }
+
+  /** The ids of the store's sessions, oldest first (from the folder names; reads no log, starts no index). */
+  sessionIds(): string[] {
+    return this.#store.ids();
+  }
+
   /** A handle on an existing session (fails with SessionNotFoundError when there is none). */
   session(id: string): SessionHandle {
     if (!this.#store.has(id)) throw new SessionNotFoundError(id, this.#store.sessionsDir);
@@ -333,6 +355,7 @@ export class Crucible {
 
   /** Reads a whole session. */
   async show(id: string): Promise<SessionView> {
+    this.#requireStore();
     const session = await this.#store.read(id);
     const first = session.logs[0].log.meta;
     return {
@@ -388,6 +411,7 @@ export class Crucible {
 
   /** The session's logs as they are on disk, one after the other. */
   markdown(id: string): string {
+    this.#requireStore();
     return this.#store.logFiles(id).map((file) => readFileSync(file, "utf8")).join("\n");
   }
 
@@ -402,6 +426,7 @@ export class Crucible {
     onProgress?: IndexProgress,
   ): Promise<{ hits: SearchHit[]; total: number; warnings: ParseWarning[] }> {
     if (query.trim() === "") throw new InvalidInputError("query", query, "one or more words");
+    this.#requireStore();
     const answer = await this.#index.request("search", { query, filters }, onProgress);
     const hits = answer.result.hits.map((hit) => ({ ...hit, file: this.#absolute(hit.file) }));
     return { hits, total: answer.result.total, warnings: answer.warnings };
@@ -412,12 +437,14 @@ export class Crucible {
     filters: SessionFilters = {},
     onProgress?: IndexProgress,
   ): Promise<{ sessions: SessionListing[]; warnings: ParseWarning[] }> {
+    this.#requireStore();
     const answer = await this.#index.request("list", { filters }, onProgress);
     return { sessions: answer.result, warnings: answer.warnings };
   }
 
   /** Rebuilds the index from the markdown alone. */
   async reindex(onProgress?: IndexProgress): Promise<ReindexReport> {
+    this.#requireStore();
     const answer = await this.#index.request("reindex", {}, onProgress);
     const { files, events, seconds } = answer.result;
     const summary = { sessions: this.#store.ids().length, events, files, seconds };
@@ -493,7 +520,14 @@ export class Crucible {
   /** Imported events go through `event:before-append` (redaction) like appended ones. */
   #importTransform(hooks: HookRunner): ImportOptions["transform"] {
     return async (event, sessionId) => {
-      const session = this.#sessions.get(sessionId) ?? this.#hookSession(sessionId);
+      // A new imported session is created with its first batch, after its first events went through here.
+      const session = this.#sessions.get(sessionId) ??
+        (this.#store.has(sessionId) ? this.#hookSession(sessionId) : {
+          id: sessionId,
+          type: typeOfSessionId(sessionId),
+          title: null,
+          dir: this.#store.sessionDir(sessionId),
+        });
       const { events, vetoed } = await this.#beforeAppend(hooks, [event], session);
       for (const veto of vetoed) {
         this.#warn(`plugin ${veto.plugin} vetoed an imported event for ${sessionId}; it was not written`);
@@ -516,16 +550,12 @@ export class Crucible {
    * ambiguous prefix throws {@linkcode AmbiguousSessionIdError} naming the candidates.
    */
   resolveId(ref: string): string {
+    this.#requireStore();
     return resolveSessionRef(ref, {
       ids: this.#store.ids(),
       recent: () => this.#store.recentIds(),
       where: this.#store.sessionsDir,
     });
-  }
-
-  /** Ids of every session, oldest first (for completion). */
-  ids(): string[] {
-    return this.#store.ids();
   }
 
   /** Gives a session a new title (in its first log's frontmatter, and its `# heading` when that was the title). */
