@@ -18,7 +18,16 @@
  *
  * @module
  */
-import { appendFileSync, chmodSync, existsSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 import { closeSurreal, connectSurreal, displayUrl, embeddedIndexUrl } from "../index/connect.ts";
@@ -31,8 +40,11 @@ import { processId } from "../runtime/process.ts";
 import { SessionStore } from "../store/session_store.ts";
 import { connectSocket } from "./socket.ts";
 import { IndexService } from "./index_service.ts";
+import { isIndexDamage } from "./index_damage.ts";
 import {
+  brokenCopyPath,
   databaseDir,
+  healNoticePath,
   ownerErrorPath,
   ownerLockPath,
   ownerLogPath,
@@ -95,23 +107,37 @@ export async function runIndexOwner(options: IndexOwnerOptions): Promise<number>
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   rmSync(ownerErrorPath(root), { force: true });
-  let opened: Opened;
+  let opened: OpenedIndex;
   try {
     opened = await openWithHealing(root, options, log);
   } catch (error) {
     return fail(`cannot open the index: ${(error as Error).message}`);
   }
   log(`serving ${opened.where} (${opened.index.status})`);
-  const owner = new Owner(root, opened, options, log);
   try {
-    return await owner.serve();
+    return await serveOpenedIndex(root, opened, options, log);
   } catch (error) {
     await opened.close().catch(() => {});
     return fail(`cannot serve on ${ownerSocketPath(root)}: ${firstLine(error)}`);
   }
 }
 
-interface Opened {
+/**
+ * Serves an opened index on the store's socket until idle, asked to stop, or
+ * the index is found damaged (then it is moved aside for the next owner to
+ * rebuild). Resolves with the exit code. The owner lock must be held.
+ */
+export function serveOpenedIndex(
+  root: string,
+  opened: OpenedIndex,
+  options: IndexOwnerOptions,
+  log: (line: string) => void = () => {},
+): Promise<number> {
+  return new Owner(root, opened, options, log).serve();
+}
+
+/** An index as the owner serves it. */
+export interface OpenedIndex {
   index: SearchIndex;
   close: () => Promise<void>;
   compact: () => Promise<void>;
@@ -129,14 +155,16 @@ interface Opened {
  */
 async function openWithHealing(root: string, options: IndexOwnerOptions, log: (line: string) => void) {
   const { connection } = options;
+  const told = takeHealNotice(root);
   try {
-    return await openIndexAt(root, options);
+    const opened = await openIndexAt(root, options);
+    const rebuilt = opened.index.status === "rebuilt"
+      ? "the index was written in a format this cru does not read; it was rebuilt from the markdown"
+      : undefined;
+    return { ...opened, notice: told ?? rebuilt };
   } catch (error) {
     if (connection.url !== undefined || (error as CruError).code === "index_busy") throw error;
-    const aside = join(root, `index.broken-${new Date().toISOString().replace(/[:.]/g, "-")}`);
-    log(`the index could not be opened (${(error as Error).message}); moving it to ${aside} and rebuilding`);
-    for (const old of brokenCopies(root)) rmSync(join(root, old), { recursive: true, force: true });
-    if (existsSync(databaseDir(root))) renameSync(databaseDir(root), aside);
+    const aside = moveIndexAside(root, `the index could not be opened (${firstLine(error)})`, log);
     const opened = await openIndexAt(root, options);
     return {
       ...opened,
@@ -145,7 +173,38 @@ async function openWithHealing(root: string, options: IndexOwnerOptions, log: (l
   }
 }
 
-async function openIndexAt(root: string, options: IndexOwnerOptions): Promise<Opened> {
+/**
+ * Moves the embedded database aside to `index.broken-<time>/`, keeping only
+ * that newest copy for a bug report (older ones go first: the disk may be
+ * full). Returns where it went.
+ */
+function moveIndexAside(root: string, why: string, log: (line: string) => void): string {
+  const aside = brokenCopyPath(root);
+  log(`${why}; moving it to ${aside} and rebuilding`);
+  for (const old of brokenCopies(root)) rmSync(join(root, old), { recursive: true, force: true });
+  if (existsSync(databaseDir(root))) {
+    try {
+      renameSync(databaseDir(root), aside);
+    } catch (error) {
+      log(`cannot move the index aside (${firstLine(error)}); removing it`);
+      rmSync(databaseDir(root), { recursive: true, force: true });
+    }
+  }
+  return aside;
+}
+
+/** The notice a healing owner left for the command that comes back to its successor (read once). */
+export function takeHealNotice(root: string): string | undefined {
+  try {
+    const notice = readFileSync(healNoticePath(root), "utf8").trim();
+    rmSync(healNoticePath(root), { force: true });
+    return notice === "" ? undefined : notice;
+  } catch {
+    return undefined;
+  }
+}
+
+async function openIndexAt(root: string, options: IndexOwnerOptions): Promise<OpenedIndex> {
   const { connection } = options;
   const url = connection.url ?? embeddedIndexUrl(databaseDir(root));
   const db = await connectSurreal({ ...connection, url });
@@ -181,7 +240,7 @@ function firstLine(error: unknown): string {
 
 class Owner {
   readonly #root: string;
-  readonly #opened: Opened;
+  readonly #opened: OpenedIndex;
   readonly #service: IndexService;
   readonly #idleMs: number;
   readonly #db: string | undefined;
@@ -191,8 +250,10 @@ class Owner {
   #pending = new Map<net.Socket, Set<number>>();
   #lastActivity = Date.now();
   #running = 0;
+  /** Set once the index was found damaged while serving: the owner answers no more and hands over. */
+  #healing: string | undefined;
 
-  constructor(root: string, opened: Opened, options: IndexOwnerOptions, log: (line: string) => void) {
+  constructor(root: string, opened: OpenedIndex, options: IndexOwnerOptions, log: (line: string) => void) {
     this.#root = root;
     this.#opened = opened;
     this.#service = new IndexService(new SessionStore({ root }), opened.index, {
@@ -235,6 +296,12 @@ class Owner {
     });
     this.#log(`stopping: ${reason}`);
     server.close();
+    if (this.#healing !== undefined) {
+      // The database was moved aside while open: touch it no more. Exiting lets the next owner build a new one.
+      rmSync(socketPath, { force: true });
+      await this.#queue;
+      return 0;
+    }
     if (existsSync(this.#root)) {
       rmSync(socketPath, { force: true });
       await this.#queue;
@@ -307,6 +374,7 @@ class Owner {
     this.#enqueue(async () => {
       // A client that gave up is not answered: its work would only delay the others.
       if (socket.destroyed) return;
+      if (this.#healing !== undefined) return send(socket, { id: request.id, error: this.#handingOver() });
       try {
         const what = method === "reindex" ? "reindexing" : `catching up before the ${method}`;
         const { result, warnings } = await this.#service.handle(method, request.params, this.#progress(what));
@@ -314,6 +382,7 @@ class Owner {
       } catch (error) {
         this.#log(`${method} failed: ${(error as Error).stack ?? (error as Error).message}`);
         if ((error as CruError).code === "index_conflict") this.#shutdown("another owner changed the index");
+        if (this.#heal(error)) return send(socket, { id: request.id, error: this.#handingOver() });
         send(socket, {
           id: request.id,
           error: { code: (error as CruError).code ?? "index_error", message: (error as Error).message },
@@ -329,12 +398,40 @@ class Owner {
   #enqueue(job: () => Promise<unknown>): Promise<void> {
     const run = this.#queue.then(job).then(() => {}, (error: Error) => {
       this.#log(`job failed: ${error.message}`);
+      if (this.#heal(error)) return;
       // Another owner committed to a shared database first: this one's view is stale. The next request starts
       // a fresh owner, which loads the new state and reads the markdown again.
       if ((error as CruError).code === "index_conflict") this.#shutdown("another owner changed the index");
     });
     this.#queue = run;
     return run;
+  }
+
+  /**
+   * Heals an embedded index found damaged while serving (a read or a write
+   * failed with the engine's corruption error or a missing chunk): moves it
+   * aside, leaves the notice for the next command, answers every request with
+   * `owner_restarting` (clients ask again, and the next owner rebuilds from the
+   * markdown) and stops. The engine cannot be reopened in this process, so a
+   * new owner does the rebuilding. Returns whether it heals.
+   */
+  #heal(error: unknown): boolean {
+    if (this.#healing !== undefined) return true;
+    if (this.#db !== undefined || !isIndexDamage(error)) return false;
+    this.#healing = firstLine(error);
+    const aside = moveIndexAside(this.#root, `the index is damaged (${this.#healing})`, this.#log);
+    const notice = `the index was damaged (${this.#healing}); it was moved to ${aside} and rebuilt from the markdown`;
+    try {
+      writeFileSync(healNoticePath(this.#root), notice, { mode: 0o600 });
+    } catch {
+      // the disk may be full: the rebuild still happens, only the notice is lost
+    }
+    setTimeout(() => this.#shutdown("the index is damaged; the next owner rebuilds it"), 0);
+    return true;
+  }
+
+  #handingOver(): { code: string; message: string } {
+    return { code: "owner_restarting", message: `the index is damaged (${this.#healing}); rebuilding it` };
   }
 
   /** Tells every waiting client how a long job is going, so none of them gives up on a working owner. */

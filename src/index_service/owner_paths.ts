@@ -40,6 +40,16 @@ export function ownerErrorPath(root: string): string {
   return join(indexDir(root), "owner.error");
 }
 
+/** Where an owner that found its index damaged leaves the notice its successor tells the next command. */
+export function healNoticePath(root: string): string {
+  return join(indexDir(root), "heal.notice");
+}
+
+/** Where a damaged embedded index is moved for a bug report (beside the index folder, one kept). */
+export function brokenCopyPath(root: string, at = new Date()): string {
+  return join(root, `index.broken-${at.toISOString().replace(/[:.]/g, "-")}`);
+}
+
 /** Longest socket path that works on Linux and macOS alike. */
 const MAX_SOCKET_PATH = 100;
 
