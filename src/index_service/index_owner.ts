@@ -22,6 +22,7 @@ import {
   appendFileSync,
   chmodSync,
   existsSync,
+  lstatSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -35,7 +36,7 @@ import type { SearchIndex } from "../index/search_index_api.ts";
 import { openSearchIndex } from "../index/search_index.ts";
 import { SurrealStorage } from "../index/surreal_storage.ts";
 import { CruError } from "../model/errors.ts";
-import { openLockFile } from "../runtime/lock_file.ts";
+import { type LockFile, openLockFile } from "../runtime/lock_file.ts";
 import { processId } from "../runtime/process.ts";
 import { SessionStore } from "../store/session_store.ts";
 import { connectSocket } from "./socket.ts";
@@ -45,6 +46,7 @@ import {
   brokenCopyPath,
   databaseDir,
   healNoticePath,
+  indexDir,
   ownerErrorPath,
   ownerLockPath,
   ownerLogPath,
@@ -74,7 +76,6 @@ export interface IndexOwnerOptions {
  */
 export async function runIndexOwner(options: IndexOwnerOptions): Promise<number> {
   const { root } = options;
-  prepareIndexDir(root);
   const log = (line: string) => {
     try {
       appendFileSync(ownerLogPath(root), `${new Date().toISOString()} [${processId()}] ${line}\n`, { mode: 0o600 });
@@ -91,7 +92,21 @@ export async function runIndexOwner(options: IndexOwnerOptions): Promise<number>
     }
     return 1;
   };
-  const lock = openLockFile(ownerLockPath(root));
+  try {
+    prepareIndexDir(root);
+  } catch (error) {
+    return fail(`cannot prepare ${indexDir(root)}: ${fsReason(error)}`);
+  }
+  // Paths the owner needs as files or sockets: a folder there is a clear reason, said as such, not a stack trace.
+  for (const path of [ownerLockPath(root), ownerSocketPath(root)]) {
+    if (lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) return fail(`${path} is a directory; remove it`);
+  }
+  let lock: LockFile;
+  try {
+    lock = openLockFile(ownerLockPath(root));
+  } catch (error) {
+    return fail(`cannot open ${ownerLockPath(root)}: ${fsReason(error)}`);
+  }
   // The holder may be serving (then leave it be) or finishing its shutdown (then wait for it, bounded).
   const deadline = Date.now() + (options.lockWaitMs ?? 30_000);
   while (!lock.tryLock(true)) {
@@ -106,19 +121,23 @@ export async function runIndexOwner(options: IndexOwnerOptions): Promise<number>
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  rmSync(ownerErrorPath(root), { force: true });
+  try {
+    rmSync(ownerErrorPath(root), { force: true });
+  } catch (error) {
+    return fail(`cannot remove ${ownerErrorPath(root)}: ${fsReason(error)}`);
+  }
   let opened: OpenedIndex;
   try {
     opened = await openWithHealing(root, options, log);
   } catch (error) {
-    return fail(`cannot open the index: ${(error as Error).message}`);
+    return fail(`cannot open the index: ${fsReason(error)}`);
   }
   log(`serving ${opened.where} (${opened.index.status})`);
   try {
     return await serveOpenedIndex(root, opened, options, log);
   } catch (error) {
     await opened.close().catch(() => {});
-    return fail(`cannot serve on ${ownerSocketPath(root)}: ${firstLine(error)}`);
+    return fail(`cannot serve on ${ownerSocketPath(root)}: ${fsReason(error)}`);
   }
 }
 
@@ -232,6 +251,16 @@ function brokenCopies(root: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** A failure in words a person can act on: "disk full", "… is a directory", else the first line of its message. */
+function fsReason(error: unknown): string {
+  const { code, path } = error as { code?: string; path?: string };
+  if (code === "ENOSPC") return "no space left on the device (disk full)";
+  if (code === "EISDIR") return `${path ?? "a path the owner needs"} is a directory`;
+  if (code === "EACCES" || code === "EPERM") return `permission denied${path ? ` on ${path}` : ""}`;
+  if (code === "EROFS") return "the file system is read-only";
+  return firstLine(error);
 }
 
 function firstLine(error: unknown): string {
