@@ -41,6 +41,7 @@ import { processId } from "../runtime/process.ts";
 import { SessionStore } from "../store/session_store.ts";
 import { connectSocket } from "./socket.ts";
 import { IndexService } from "./index_service.ts";
+import { JobQueue } from "./job_queue.ts";
 import { isIndexDamage } from "./index_damage.ts";
 import {
   brokenCopyPath,
@@ -274,8 +275,10 @@ class Owner {
   readonly #idleMs: number;
   readonly #db: string | undefined;
   readonly #log: (line: string) => void;
-  /** One job at a time: the engine is not safe for overlapping writes. */
-  #queue: Promise<unknown> = Promise.resolve();
+  /** One job at a time (the engine is not safe for overlapping writes), requests before background work. */
+  readonly #jobs: JobQueue;
+  /** A background catch-up is queued: notices coalesce into it. */
+  #catchUpQueued = false;
   #pending = new Map<net.Socket, Set<number>>();
   #lastActivity = Date.now();
   #running = 0;
@@ -285,8 +288,9 @@ class Owner {
   constructor(root: string, opened: OpenedIndex, options: IndexOwnerOptions, log: (line: string) => void) {
     this.#root = root;
     this.#opened = opened;
+    this.#jobs = new JobQueue((error) => this.#jobFailed(error));
     this.#service = new IndexService(new SessionStore({ root }), opened.index, {
-      schedule: (job) => void this.#enqueue(job),
+      schedule: (job) => void this.#jobs.run(job, "background"),
       flushDocs: options.flushDocs,
       notice: opened.notice,
       log,
@@ -306,12 +310,12 @@ class Owner {
     });
     chmodSync(socketPath, 0o600);
     // The start-up sweep runs at once, so the first query usually finds it done.
-    this.#enqueue(async () => {
+    void this.#jobs.run(async () => {
       const started = performance.now();
       const report = await this.#service.catchUp();
       const took = Math.round(performance.now() - started);
       this.#log(`start-up sweep of ${report.scanned} logs took ${took} ms (${report.files} read)`);
-    });
+    }, "background");
     const reason = await new Promise<string>((resolve) => {
       const timer = setInterval(() => {
         if (!existsSync(this.#root)) resolve("the store folder is gone");
@@ -328,12 +332,12 @@ class Owner {
     if (this.#healing !== undefined) {
       // The database was moved aside while open: touch it no more. Exiting lets the next owner build a new one.
       rmSync(socketPath, { force: true });
-      await this.#queue;
+      await this.#jobs.idle();
       return 0;
     }
     if (existsSync(this.#root)) {
       rmSync(socketPath, { force: true });
-      await this.#queue;
+      await this.#jobs.idle();
       await this.#service.close().catch((error: Error) => this.#log(`final flush failed: ${error.message}`));
       // Compacting now spares the next owner seconds of log replay when it opens.
       await this.#opened.compact().catch((error: Error) => this.#log(`compact failed: ${error.message}`));
@@ -384,7 +388,7 @@ class Owner {
       // Taken at once: the append that sent it returns, and the next answer reads these logs first.
       const queued = this.#service.changed((request.params as ParamsOf<"notify">).logs);
       send(socket, { id: request.id, result: { queued } satisfies ResultOf<"notify"> });
-      this.#enqueue(() => this.#service.catchUp());
+      this.#catchUpSoon();
       return;
     }
     if (request.method === "stop") {
@@ -400,7 +404,7 @@ class Owner {
     const ids = this.#pending.get(socket) ?? new Set<number>();
     ids.add(request.id);
     this.#pending.set(socket, ids);
-    this.#enqueue(async () => {
+    void this.#jobs.run(async () => {
       // A client that gave up is not answered: its work would only delay the others.
       if (socket.destroyed) return;
       if (this.#healing !== undefined) return send(socket, { id: request.id, error: this.#handingOver() });
@@ -417,23 +421,35 @@ class Owner {
           error: { code: (error as CruError).code ?? "index_error", message: (error as Error).message },
         });
       }
-    }).finally(() => {
+    }, "request").finally(() => {
       ids.delete(request.id);
       this.#running--;
       this.#lastActivity = Date.now();
     });
   }
 
-  #enqueue(job: () => Promise<unknown>): Promise<void> {
-    const run = this.#queue.then(job).then(() => {}, (error: Error) => {
-      this.#log(`job failed: ${error.message}`);
-      if (this.#heal(error)) return;
-      // Another owner committed to a shared database first: this one's view is stale. The next request starts
-      // a fresh owner, which loads the new state and reads the markdown again.
-      if ((error as CruError).code === "index_conflict") this.#shutdown("another owner changed the index");
-    });
-    this.#queue = run;
-    return run;
+  /**
+   * Reads the logs that notices named, in the background and in short jobs
+   * (a batch of logs each), so a request waits for one batch at most. Notices
+   * that come while one is queued join it.
+   */
+  #catchUpSoon(): void {
+    if (this.#catchUpQueued) return;
+    this.#catchUpQueued = true;
+    void this.#jobs.run(async () => {
+      this.#catchUpQueued = false;
+      if (this.#healing !== undefined) return;
+      await this.#service.catchUp(undefined, CATCH_UP_BATCH);
+      if (this.#service.waiting > 0) this.#catchUpSoon();
+    }, "background");
+  }
+
+  #jobFailed(error: unknown): void {
+    this.#log(`job failed: ${(error as Error).message}`);
+    if (this.#heal(error)) return;
+    // Another owner committed to a shared database first: this one's view is stale. The next request starts
+    // a fresh owner, which loads the new state and reads the markdown again.
+    if ((error as CruError).code === "index_conflict") this.#shutdown("another owner changed the index");
   }
 
   /**
@@ -475,6 +491,9 @@ class Owner {
     };
   }
 }
+
+/** Logs one background catch-up job reads at most. */
+const CATCH_UP_BATCH = 8;
 
 /** The id of a request that could not be read, to answer it with the error (-1 when there is none). */
 function requestIdOf(line: string): number {

@@ -90,6 +90,11 @@ export class IndexService {
     return this.#index.status;
   }
 
+  /** Logs named as changed and not yet read. */
+  get waiting(): number {
+    return this.#dirty.size;
+  }
+
   /** Logs (store-relative) that changed: read before the next answer. Returns how many are waiting. */
   changed(logs: readonly string[]): number {
     for (const file of logs) this.#dirty.add(file);
@@ -124,16 +129,20 @@ export class IndexService {
     return { result, warnings: this.#drainWarnings() };
   }
 
-  /** Reads what changed since the last answer: the named logs, or everything when a sweep is owed. */
-  async catchUp(progress?: FeedProgress): Promise<FeedReport> {
+  /**
+   * Reads what changed since the last answer: the named logs (at most
+   * `maxFiles` of them: background work comes in short jobs), or everything
+   * when a sweep is owed.
+   */
+  async catchUp(progress?: FeedProgress, maxFiles = Infinity): Promise<FeedReport> {
     let report: FeedReport;
     if (this.#sweepOwed || !(this.#watcher?.healthy ?? false)) {
       this.#sweepOwed = false;
       this.#dirty.clear();
       report = await this.#feeder.sweep(progress);
     } else if (this.#dirty.size > 0) {
-      const files = [...this.#dirty];
-      this.#dirty.clear();
+      const files = [...this.#dirty].slice(0, maxFiles);
+      for (const file of files) this.#dirty.delete(file);
       report = await this.#feeder.feed(files);
     } else {
       return { scanned: 0, files: 0, events: 0, removed: 0, warnings: [] };

@@ -4,7 +4,17 @@
  *
  * @module
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+} from "node:fs";
 import { basename, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
@@ -143,7 +153,6 @@ export class SessionStore {
         continue;
       }
       const staging = join(this.sessionsDir, `.new-${id}`);
-      mkdirSync(staging, { recursive: true });
       const name = logFileName(now, []);
       const meta: LogMeta = {
         session_id: id,
@@ -154,10 +163,17 @@ export class SessionStore {
       };
       if (options.title !== undefined) meta.title = options.title;
       if (options.tags !== undefined && options.tags.length > 0) meta.tags = options.tags;
-      writeAtomically(
-        join(staging, name),
-        renderLogHeader({ meta, heading: options.title ?? defaultHeading(options.type) }),
-      );
+      try {
+        // A failure here (a full disk) leaves no half-made folder behind.
+        mkdirSync(staging, { recursive: true });
+        writeAtomically(
+          join(staging, name),
+          renderLogHeader({ meta, heading: options.title ?? defaultHeading(options.type) }),
+        );
+      } catch (error) {
+        rmSync(staging, { recursive: true, force: true });
+        throw error;
+      }
       try {
         renameSync(staging, dir);
       } catch (error) {
@@ -192,9 +208,7 @@ export class SessionStore {
       }
       const at = this.#turnTime(previousAt, events[0]?.role);
       const written: SessionEvent[] = events.map((event) => ({ ...event, at }));
-      lock.beginAppend(basename(file), stat.size);
-      const added = appendDurably(file, renderEvents(written, previousAt));
-      lock.endAppend();
+      const added = appendRecorded(lock, file, stat.size, renderEvents(written, previousAt));
       this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
       return { id, file, at, events: written };
     });
@@ -215,9 +229,7 @@ export class SessionStore {
       const file = this.#currentLog(dir);
       const stat = statSync(file);
       const previousAt = lastTurnAt(file, stat.size);
-      lock.beginAppend(basename(file), stat.size);
-      const added = appendDurably(file, renderEvents(events, previousAt));
-      lock.endAppend();
+      const added = appendRecorded(lock, file, stat.size, renderEvents(events, previousAt));
       const at = events.at(-1)?.at ?? previousAt ?? "";
       this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
       return { id, file, at, events: [...events] };
@@ -266,8 +278,13 @@ export class SessionStore {
     mkdirSync(artifacts, { recursive: true });
     const finalName = uniqueName(wanted, (candidate) => existsSync(join(artifacts, candidate)));
     const staging = join(artifacts, `.${finalName}.${crypto.randomUUID().slice(0, 8)}.tmp`);
-    copyFileSync(source, staging);
-    renameSync(staging, join(artifacts, finalName));
+    try {
+      copyFileSync(source, staging);
+      renameSync(staging, join(artifacts, finalName));
+    } catch (error) {
+      rmSync(staging, { force: true }); // a full disk leaves no partial copy behind
+      throw error;
+    }
     syncFolder(artifacts);
     try {
       const receipt = await this.append(id, [{ role: "note", content: `Attached [[artifacts/${finalName}]]` }]);
@@ -474,4 +491,27 @@ function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
     lastActivity: newest,
     warnings: logs.flatMap((l) => l.warnings),
   };
+}
+
+/**
+ * Appends `text` to `file` (now `size` bytes) under the lock's record of the
+ * append: a crash mid-write is repaired by the next writer; a failed write (a
+ * full disk) is cut back at once, so no torn event stays in the log.
+ */
+function appendRecorded(lock: HeldSessionLock, file: string, size: number, text: string): number {
+  lock.beginAppend(basename(file), size);
+  let added: number;
+  try {
+    added = appendDurably(file, text);
+  } catch (error) {
+    try {
+      if (statSync(file).size > size) truncateSync(file, size);
+      lock.endAppend();
+    } catch {
+      // the record stays: the next writer cuts the log back
+    }
+    throw error;
+  }
+  lock.endAppend();
+  return added;
 }
