@@ -22,4 +22,9 @@ test("other failures are not damage", () => {
     false,
   );
   assert.equal(isIndexDamage(undefined), false);
+  assert.equal(
+    isIndexDamage(new Error("IO error: No space left on device: While appending to file: 000012.log")),
+    false,
+  );
+  assert.equal(isIndexDamage(new Error("IO error: Permission denied: /x/index/db/LOCK")), false);
 });
