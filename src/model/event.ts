@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json_depth.ts";
 import { InvalidInputError } from "./errors.ts";
 import { isRole, type Role, ROLES } from "./role.ts";
 
@@ -66,6 +67,9 @@ export function validateNewEvent(event: NewEvent): NewEvent {
   const args = event.args ?? {};
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
     throw new InvalidInputError("tool args", JSON.stringify(args), "a JSON object");
+  }
+  if (nestsDeeperThan(args, MAX_JSON_DEPTH)) {
+    throw new InvalidInputError("tool args", "{…}", `JSON nested at most ${MAX_JSON_DEPTH} levels deep`);
   }
   return { role: "tool", tool, args: JSON.parse(JSON.stringify(args).toWellFormed()), content };
 }

@@ -29,3 +29,9 @@ test("parseAge() reads 30d, 12h, 2w, 90d and refuses anything else", () => {
   assert.throws(() => parseAge("90 days", "--older-than"), /invalid --older-than "90 days": expected an age/);
   assert.throws(() => parseAge("-1d", "--older-than"), /invalid --older-than/);
 });
+
+test("ages and relative dates too large to name a date are refused", () => {
+  assert.throws(() => parseAge("99999999999d", "--older-than"), /at most 100000000d/);
+  assert.throws(() => parseDateFilter("1000000000000000000000w", "--since"), /at most 100000000d/);
+  assert.equal(parseAge("100000000d", "--older-than"), 100_000_000 * 86_400_000);
+});
