@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
 import { EventVetoedError, InvalidInputError, SessionNotFoundError } from "../model/errors.ts";
@@ -297,6 +297,7 @@ export class Crucible {
     onProgress?: IndexProgress,
   ): Promise<{ hits: SearchHit[]; total: number; warnings: ParseWarning[] }> {
     if (query.trim() === "") throw new InvalidInputError("query", query, "one or more words");
+    if (!this.#hasSessions()) return { hits: [], total: 0, warnings: [] };
     const answer = await this.#index.request("search", { query, filters }, onProgress);
     const hits = answer.result.hits.map((hit) => ({ ...hit, file: this.#absolute(hit.file) }));
     return { hits, total: answer.result.total, warnings: answer.warnings };
@@ -307,6 +308,7 @@ export class Crucible {
     filters: SessionFilters = {},
     onProgress?: IndexProgress,
   ): Promise<{ sessions: SessionListing[]; warnings: ParseWarning[] }> {
+    if (!this.#hasSessions()) return { sessions: [], warnings: [] };
     const answer = await this.#index.request("list", { filters }, onProgress);
     return { sessions: answer.result, warnings: answer.warnings };
   }
@@ -323,6 +325,15 @@ export class Crucible {
   /** Tells a running index owner which logs changed, before the write that changed them returns. */
   async #changed(...files: string[]): Promise<void> {
     await this.#index.notify(files.map((file) => relative(this.root, file).split(sep).join("/")));
+  }
+
+  /**
+   * Whether the store holds a sessions folder. Without one there is nothing to
+   * find, and a query must create nothing (no index folder, no owner) in a
+   * folder that may not be a store at all (`CRU_DIR=/`).
+   */
+  #hasSessions(): boolean {
+    return existsSync(this.#store.sessionsDir);
   }
 
   /** A store-relative path made absolute. */
