@@ -33,7 +33,7 @@ import { assertSessionId, isSessionId, newSessionId, typeOfSessionId } from "../
 import { defaultHeading, type SessionType } from "../model/session_type.ts";
 import { formatTimestamp, TIMESTAMP_PATTERN, timestampMs } from "../model/timestamp.ts";
 import { appendDurably, syncFolder, writeAtomically } from "./durable_file.ts";
-import { isLogFileName, logFileName, sortLogNames } from "./log_names.ts";
+import { isLogFileName, logFileName, nextLogName, sortLogNames } from "./log_names.ts";
 import { lastTurnAt, readLog, readLogHead } from "./log_reader.ts";
 import { type HeldSessionLock, withSessionLock } from "./session_lock.ts";
 
@@ -247,7 +247,7 @@ export class SessionStore {
         throw new SessionStateError(`session ${JSON.stringify(id)} has ended; it cannot be compacted`);
       }
       const now = this.#now();
-      const name = logFileName(now, names);
+      const name = nextLogName(now, names);
       const first = names.length === 1
         ? head
         : readLogHead(join(dir, names[0]), this.#fallback(id, join(dir, names[0])));
