@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { redactEvent, redactText } from "./redact_secrets.ts";
+import { findSecrets, redactDraft, redactEvent, redactText } from "./redact_secrets.ts";
+import { NEAR_MISSES as MORE_NEAR_MISSES, SECRET_SAMPLES } from "../tests/_helpers/secret_samples.ts";
 
 // Real-looking samples (not real credentials): each must lose its secret and say what kind it was.
 const SECRETS: [string, string, string][] = [
@@ -117,4 +118,71 @@ test("redactEvent() redacts tool arguments too, and returns undefined when there
   });
   assert.deepEqual(event?.args, { headers: { Authorization: "Bearer [redacted:bearer-token]" }, url: "https://x.dev" });
   assert.equal(redactEvent({ role: "user", content: "nothing secret here" }), undefined);
+});
+
+test("every kind in the shared table is redacted, and no near-miss of it is touched", () => {
+  for (const { kind, text, secret } of SECRET_SAMPLES) {
+    const redacted = redactText(text);
+    assert.ok(!redacted.includes(secret), `${kind} left in: ${redacted}`);
+    assert.ok(redacted.includes(`[redacted:${kind}]`), `${kind} not named in: ${redacted}`);
+  }
+  for (const text of MORE_NEAR_MISSES) assert.equal(redactText(text), text);
+});
+
+test("a tool argument under a secret-named key is redacted whole, whatever it looks like", () => {
+  const event = redactEvent({
+    role: "tool",
+    tool: "db",
+    args: { user: "ann", password: "correct horse" },
+    content: "",
+  });
+  assert.deepEqual(event?.args, { user: "ann", password: "[redacted:password]" });
+  assert.equal(redactEvent({ role: "tool", tool: "db", args: { password_hint: "a dog" }, content: "" }), undefined);
+});
+
+test("arguments too deep to scan are redacted whole, never passed on in clear", () => {
+  let args: Record<string, unknown> = { token: "ghp_in_the_deep_end" };
+  for (let i = 0; i < 30_000; i++) args = { a: args };
+  const event = redactEvent({ role: "tool", tool: "x", args, content: "ok" });
+  assert.deepEqual(event?.args, { unscannable: "[redacted:unscannable]" });
+});
+
+test("titles, tags and frontmatter extras of a new session are redacted", () => {
+  const secret = SECRET_SAMPLES[2].secret;
+  const draft = redactDraft({ type: "chat", title: `deploy with ${secret}`, tags: [secret], extra: { note: secret } });
+  assert.ok(!JSON.stringify(draft).includes(secret));
+  assert.equal(draft?.title, "deploy with [redacted:github-token]");
+  assert.equal(redactDraft({ type: "chat", title: "plain", tags: ["a"], extra: {} }), undefined);
+});
+
+test("findSecrets() counts what today's rules would redact, by kind, and ignores what is already redacted", () => {
+  const found = findSecrets(`a ${SECRET_SAMPLES[2].secret} b ${SECRET_SAMPLES[3].secret} c [redacted:jwt]`);
+  assert.deepEqual(Object.fromEntries(found), { "github-token": 2 });
+});
+
+test("redaction is linear: 10 MB of adversarial text is scanned in seconds, not minutes", () => {
+  const inputs = [
+    "-----BEGIN RSA PRIVATE KEY-----".repeat(300_000),
+    "a".repeat(10_000_000),
+    "password".repeat(1_000_000),
+    "Bearer ".repeat(1_000_000),
+    "x://a:".repeat(1_500_000),
+  ];
+  for (const input of inputs) {
+    const started = Date.now();
+    redactText(input);
+    assert.ok(Date.now() - started < 20_000, `${input.slice(0, 20)}… took ${Date.now() - started} ms`);
+  }
+});
+
+test("secrets inside JSON-encoded text (escaped newlines and quotes) are redacted too", () => {
+  for (const separator of ["\n", "\t", " "]) {
+    const encoded = JSON.stringify({ output: SECRET_SAMPLES.map((s) => s.text).join(separator) });
+    const redacted = redactText(encoded);
+    for (const { kind, secret } of SECRET_SAMPLES) assert.ok(!redacted.includes(secret), `${kind} left in JSON`);
+  }
+  for (const text of MORE_NEAR_MISSES) {
+    const encoded = JSON.stringify({ t: `\n${text}` });
+    assert.equal(redactText(encoded), encoded);
+  }
 });

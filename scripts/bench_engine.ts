@@ -58,7 +58,7 @@ const ms = (since: number) => (performance.now() - since).toFixed(0);
 const cpu = () => globalThis.process?.cpuUsage?.() ?? { user: 0, system: 0 };
 const cpuMs = (since: { user: number; system: number }) => {
   const now = cpu();
-  return ((now.user - since.user + now.system - since.system) / 1000).toFixed(0);
+  return ((now.user - since.user + now.system - since.system) / 1000).toFixed(1);
 };
 
 let start = performance.now();
@@ -94,17 +94,22 @@ console.log(`${merges} merges: ${ms(start)} ms; segments now ${(await storage.lo
 
 for (const query of [...markers.map(([marker]) => marker), "common frequent", '"common frequent"', "w1*"]) {
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   let answerTotal = 0;
   for (let run = 0; run < 5; run++) {
     const t = performance.now();
+    const c = cpu();
     answerTotal = (await index.search(query)).total;
     times.push(performance.now() - t);
+    cpuTimes.push(Number(cpuMs(c)));
   }
+  const first = times[0];
   times.sort((a, b) => a - b);
+  cpuTimes.sort((a, b) => a - b);
   console.log(
-    `search ${query.padEnd(20)} total ${String(answerTotal).padStart(7)}  first ${
-      times[times.length - 1].toFixed(1)
-    } ms, median ${times[2].toFixed(1)} ms`,
+    `search ${query.padEnd(20)} total ${String(answerTotal).padStart(7)}  first ${first.toFixed(1)} ms, median ${
+      times[2].toFixed(1)
+    } ms (${cpuTimes[2]} ms CPU)`,
   );
 }
 const memory = globalThis.process?.memoryUsage?.();

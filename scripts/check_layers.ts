@@ -59,7 +59,8 @@ export const PARTS: readonly Part[] = [
   {
     name: "cli",
     path: "src/cli/",
-    mayImport: ["model", "runtime", "format", "hooks", "plugin", "core"],
+    // `cru mcp` and `cru watch` are commands: the CLI process becomes the server or the watcher.
+    mayImport: ["model", "runtime", "format", "hooks", "plugin", "core", "mcp", "watch"],
     what: "the `cru` command: one file per command, renderers",
   },
   {
@@ -93,6 +94,11 @@ export const PARTS: readonly Part[] = [
 /** Single imports allowed across the table, each with its reason. */
 export const EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [
   { from: "src/core/open_crucible.ts", to: "plugins/builtin.ts", why: "the composition root loads the built-ins" },
+  {
+    from: "src/core/secret_rules.ts",
+    to: "plugins/builtin.ts",
+    why: "audit and the CLI's error lines use the built-in redaction rules",
+  },
   { from: "src/cli/version.ts", to: "package.json", why: "the version number" },
   {
     from: "src/cli/main.ts",

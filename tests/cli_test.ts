@@ -168,7 +168,8 @@ test("bad input exits 2 (usage) or 1 (runtime) with one 'cru:' line naming it, a
     const cases: [string[], number, RegExp][] = [
       [["session", "append", id, "--role", "bogus", "x"], 2, /bogus/],
       [["session", "new", "--type", "meeting"], 2, /meeting/],
-      [["session", "append", id, "--tool", "t", "--args", "{bad"], 2, /--args "\{bad"/],
+      // --args may hold a secret: named, never repeated.
+      [["session", "append", id, "--tool", "t", "--args", "{bad"], 2, /invalid --args \(not repeated here/],
       [["session", "append", id, "--tool", "t", "--args", "[1,2]"], 2, /--args/],
       [["session", "append", id, "--tool", "has space", "--result", "x"], 2, /tool name/],
       [["session", "append", "chat-unknown", "--role", "user", "x"], 1, /chat-unknown.*not found/],
@@ -176,7 +177,7 @@ test("bad input exits 2 (usage) or 1 (runtime) with one 'cru:' line naming it, a
       [["session", "append", "chat-a/../../b", "--role", "user", "x"], 2, /session id/],
       [["session", "show", "/etc/passwd"], 2, /session id/],
       [["session", "attach", id, join(tmp, "missing.txt")], 1, /missing\.txt.*not found/],
-      [["session", "attach", id, join(tmp), "--name", "../x"], 1, /not found/],
+      [["session", "attach", id, join(tmp), "--name", "../x"], 2, /expected a regular file \(it is a folder\)/],
       [["session", "list", "--since", "yesterday"], 2, /--since "yesterday"/],
       [["session", "list", "--limit", "-3"], 2, /--limit/],
       [["session", "append", id, "--role", "user"], 2, /stdin was empty/],

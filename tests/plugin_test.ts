@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruJson, runCru } from "./_helpers/run_cru.ts";
 
-const ENV = { CRU_INDEX_IDLE_MS: "4000" };
+// These tests own the stores they make: they opt in to running their plugins as a CI job would.
+const ENV = { CRU_INDEX_IDLE_MS: "4000", CRU_TRUST_PLUGINS: "1" };
 const README = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
 
 /** A store with these user plugins (file name → source) and this config.yaml. */
@@ -126,7 +127,7 @@ test("cru plugin list --json lists built-in and user plugins with their hooks, a
     ], dir);
     const byName = Object.fromEntries(plugins.map((p) => [p.name, p]));
     assert.equal(byName["redact-secrets"].source, "builtin");
-    assert.deepEqual(byName["redact-secrets"].hooks, ["event:before-append"]);
+    assert.deepEqual(byName["redact-secrets"].hooks, ["session:before-start", "event:before-append"]);
     assert.equal(byName["git-context"].enabled, false);
     assert.deepEqual(byName["git-context"].hooks, []);
     assert.equal(byName.shout.source, join(dir, "plugins", "shout.ts"));

@@ -221,3 +221,52 @@ test("an owner started while another still holds the index (shutting down) waits
     const { hits } = await cru.search("dugong");
     assert.equal(hits.length, 1);
   }));
+
+test("a 50 MB event is indexed like any other: search, list and reindex still work for the whole store", {
+  timeout: 300_000,
+}, () =>
+  withTempDir(async (tmp) => {
+    const dir = join(tmp, ".crucible");
+    const { open } = await import("../mod.ts");
+    const library = open({ dir, plugins: [], userPlugins: false });
+    const small = await library.newSession({ title: "small" });
+    await library.append(small.id, { role: "user", content: "an ordinary gecko" });
+    const big = await library.newSession({ title: "big" });
+    const filler = "lorem ipsum dolor sit amet ".repeat(2_000_000); // 54 MB
+    await library.append(big.id, { role: "tool", tool: "dump", content: `${filler} the hidden salamander` });
+    const { hits, total } = await cru<{ hits: Hit[]; total: number }>(["session", "search", "salamander"], dir);
+    assert.equal(total, 1);
+    assert.equal(hits[0].session_id, big.id);
+    assert.ok(hits[0].snippet.length < 1_000, "the snippet is a window, not the event");
+    assert.equal((await search("gecko", dir)).hits[0].session_id, small.id);
+    const listed = await cru<{ sessions: { id: string; events: number }[] }>(["session", "list"], dir);
+    assert.deepEqual(listed.sessions.map((s) => s.events).sort(), [1, 1]);
+    await cru(["session", "reindex"], dir);
+    assert.equal((await cru<{ total: number }>(["session", "search", "salamander"], dir)).total, 1);
+  }));
+
+test("a session folder another tool writes while the owner runs is found by the next search, and its removal too", () =>
+  withTempDir(async (tmp) => {
+    const dir = join(tmp, ".crucible");
+    await session(dir, "chat", ["user", "warm the owner up"]);
+    assert.equal((await search("quokka", dir)).hits.length, 0);
+    const folder = join(dir, "sessions", "chat-20240115-103000-handmd");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(
+      join(folder, "2024-01-15-1030.md"),
+      "---\nsession_id: chat-20240115-103000-handmd\ntype: chat\nstarted: 2024-01-15T10:30:00Z\n" +
+        "continued_from: null\n---\n\n# Chat Session\n\n## 2024-01-15T10:30:00Z\n\n**User:** a quokka smiled\n",
+    );
+    await waitUntil(async () => (await search("quokka", dir)).hits.length === 1, "the new folder to be indexed");
+    await removeSoon(folder);
+    await waitUntil(async () => (await search("quokka", dir)).hits.length === 0, "the removed folder to be forgotten");
+  }));
+
+/** Polls `check` for up to 10 s: the owner learns of changes by watching, which takes a moment. */
+async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 10_000;) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`gave up waiting for ${what}`);
+}

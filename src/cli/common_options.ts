@@ -15,6 +15,7 @@ export interface CommonOptions {
   dir?: string;
   db?: string;
   json?: boolean;
+  trustPlugins?: boolean;
 }
 
 /** Adds `--dir` and `--json` to a command. */
@@ -22,7 +23,12 @@ export function withCommonOptions(command: Command): Command {
   return command
     .option("--dir <path>", "the .crucible folder (default: $CRU_DIR, the nearest .crucible/, or ~/.crucible)")
     .option("--db <url>", "a SurrealDB server for the index (ws://…, http://…); default: $CRU_DB_URL or embedded")
-    .option("--json", "print one JSON document on stdout");
+    .option("--json", "print one JSON document on stdout")
+    .option(
+      "--trust-plugins",
+      "run the store's plugins and apply its config.yaml without asking (CI that owns its repository; " +
+        "same as CRU_TRUST_PLUGINS=1)",
+    );
 }
 
 /** Opens the store a command's options point at (through {@linkcode openCrucible}, with the built-in plugins). */
@@ -30,6 +36,8 @@ export function openStore(options: CommonOptions): Crucible {
   return openCrucible({
     dir: options.dir,
     db: options.db,
+    trustPlugins: options.trustPlugins || undefined,
+    stallGuard: true,
     onWarning: (message) => void writeStderr(`cru: ${message}\n`),
   });
 }

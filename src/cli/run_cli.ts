@@ -4,13 +4,15 @@
  *
  * @module
  */
-import { writeStderr, writeStdout } from "../runtime/process.ts";
+import { guardProcessExit, writeStderr, writeStdout } from "../runtime/process.ts";
+import { SECRET_RULES } from "../core/secret_rules.ts";
 import { describeError } from "./exit_code.ts";
 import { OutputSink } from "./output.ts";
 import { buildProgram } from "./program.ts";
 
 /** Runs cru with `args` and returns the exit code. */
 export async function runCli(args: string[]): Promise<number> {
+  guardProcessExit(); // plugins run in this process: none of them may end the command
   const sink = new OutputSink();
   let pendingOut = "";
   let pendingErr = "";
@@ -21,7 +23,8 @@ export async function runCli(args: string[]): Promise<number> {
   } catch (error) {
     const described = describeError(error);
     code = described.code;
-    if (described.message) pendingErr += `cru: ${described.message}\n`;
+    // An error may quote an input: a secret in it is redacted like any other text cru prints.
+    if (described.message) pendingErr += `cru: ${SECRET_RULES.redact(described.message)}\n`;
   }
   // A command that failed after producing its report (cleanup with some sessions failed)
   // still prints it: scripts read what was done.

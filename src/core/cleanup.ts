@@ -255,12 +255,12 @@ async function cleanSession(run: Run, id: string): Promise<void> {
   }
 }
 
-/** The archive folder, absolute; it must not lie inside the sessions folder, where it would look like a session. */
+/** The archive folder, absolute; it must not lie inside the store (where it would look like a session, or be indexed). */
 function checkArchiveDir(store: SessionStore, archiveDir: string): string {
   const absolute = resolve(archiveDir);
-  const inside = relative(realPathOf(store.sessionsDir), realPathOf(absolute));
+  const inside = relative(realPathOf(store.root), realPathOf(absolute));
   if (inside !== ".." && !inside.startsWith(`..${sep}`) && !isAbsolute(inside)) {
-    throw new InvalidInputError("--archive", archiveDir, `a folder outside ${store.sessionsDir}`);
+    throw new InvalidInputError("--archive", archiveDir, `a folder outside the store ${store.root}`);
   }
   return absolute;
 }

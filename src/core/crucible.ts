@@ -4,20 +4,23 @@
  *
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, join, relative, sep } from "node:path";
+import { existsSync, lstatSync, readFileSync, statSync } from "node:fs";
+import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
 import { EventVetoedError, InvalidInputError, SessionNotFoundError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
-import type { StoredEvent } from "../model/event.ts";
+import type { ReadEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
 import type { SessionStore } from "../store/session_store.ts";
+import { readStoreConfig, type StoreConfig } from "../store/store_config.ts";
 import type { SearchHit, SessionSummary } from "../model/search_result.ts";
 import type { IndexProgress } from "../index_service/index_client.ts";
 import type { IndexPort } from "../index_service/index_port.ts";
 import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSessions } from "./cleanup.ts";
+import { type AuditReport, auditSessions, type SecretRules } from "./audit_sessions.ts";
 import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
+import { FOLLOWED_FORMATS, SourceFollower } from "./source_follower.ts";
 import type { IndexFilters } from "../index/search_index_api.ts";
 import { SessionHandle } from "./session_handle.ts";
 import type { PluginRuntime } from "./plugin_runtime.ts";
@@ -35,6 +38,21 @@ export interface ReindexReport extends ReindexSummary {
   warnings: ParseWarning[];
 }
 
+/** One log of a session as `show` presents it: the first, then each continuation. */
+export interface LogView {
+  file: string;
+  started: string;
+  /** The compaction summary a continuation log starts with, or null. */
+  context: string | null;
+}
+
+/** A file in a session's `artifacts/` folder. */
+export interface ArtifactView {
+  name: string;
+  path: string;
+  bytes: number;
+}
+
 /** A session as `show` presents it. */
 export interface SessionView {
   id: string;
@@ -44,7 +62,8 @@ export interface SessionView {
   ended: string | null;
   last_activity: string;
   files: string[];
-  events: StoredEvent[];
+  logs: LogView[];
+  events: ReadEvent[];
   warnings: ParseWarning[];
 }
 
@@ -164,9 +183,11 @@ export class Crucible {
   async newSession(options: NewSessionOptions = {}): Promise<WriteReceipt & { dir: string }> {
     const draft = checkSessionOptions(options);
     const hooks = await this.#hooks();
-    const { value } = await hooks.waterfall("session:before-start", draft);
-    const final = value ?? draft;
+    const started = await hooks.waterfall("session:before-start", draft);
+    if (started.veto) throw new EventVetoedError(started.veto.plugin, "a new session", started.veto.reason);
+    const final = started.value ?? draft;
     const created = this.#store.create({ ...final, type: draft.type, extra: final.extra });
+    await this.#changed(created.file);
     const session = { id: created.id, type: draft.type, title: final.title ?? null, dir: created.dir };
     this.#sessions.set(created.id, session);
     await hooks.parallel("session:start", session);
@@ -198,7 +219,7 @@ export class Crucible {
     const hooks = await this.#hooks();
     const session = this.#hookSession(id);
     const { events: accepted, vetoed } = await this.#beforeAppend(hooks, valid, session);
-    if (accepted.length === 0) throw new EventVetoedError(vetoed[0].plugin, id);
+    if (accepted.length === 0) throw new EventVetoedError(vetoed[0].plugin, id, vetoed[0].reason);
     for (const veto of vetoed) {
       this.#warn(`plugin ${veto.plugin} vetoed an event for ${id} (${veto.hook}); it was not written`);
     }
@@ -235,10 +256,24 @@ export class Crucible {
     return { events: accepted, vetoed };
   }
 
+  /** Text entering a session other than as an event, run through `event:before-append` as a note. */
+  async #screened(hooks: HookRunner, id: string, text: string): Promise<string> {
+    this.#store.logFiles(id); // the session must exist
+    const { events, vetoed } = await this.#beforeAppend(
+      hooks,
+      [{ role: "note", content: text }],
+      this.#hookSession(id),
+    );
+    if (events.length === 0) throw new EventVetoedError(vetoed[0].plugin, id, vetoed[0].reason);
+    return events[0].content;
+  }
+
   /** Starts a continuation log after compaction; `summary` is the context it carries. */
   async compact(id: string, summary: string): Promise<WriteReceipt> {
     if (summary.trim() === "") throw new InvalidInputError("--summary", summary, "some text");
     const hooks = await this.#hooks();
+    // The summary is text entering the session: plugins that change or veto events (redaction) see it as a note.
+    summary = await this.#screened(hooks, id, summary);
     const receipt = await this.#store.compact(id, summary);
     await this.#changed(receipt.file);
     await hooks.parallel("session:compact", this.#hookSession(id), { file: receipt.file, summary });
@@ -251,7 +286,12 @@ export class Crucible {
     file: string,
     options: { name?: string } = {},
   ): Promise<WriteReceipt & { artifact: string }> {
-    const receipt = await this.#store.attach(id, file, options.name);
+    const hooks = await this.#hooks();
+    // An attached text file is text entering the session too: screened like a note; other files are copied as they are.
+    const text = readAttachableText(file);
+    const screened = text === undefined ? undefined : await this.#screened(hooks, id, text);
+    const content = screened === undefined || screened === text ? undefined : new TextEncoder().encode(screened);
+    const receipt = await this.#store.attach(id, file, options.name, content);
     await this.#changed(receipt.file);
     return receipt;
   }
@@ -276,9 +316,45 @@ export class Crucible {
       ended: session.ended,
       last_activity: session.lastActivity,
       files: session.logs.map((log) => log.file),
+      logs: session.logs.map(({ file, log }) => ({ file, started: log.meta.started, context: log.context ?? null })),
       events: session.events,
       warnings: session.warnings,
     };
+  }
+
+  /** The files in a session's `artifacts/` folder, by name. */
+  artifacts(id: string): ArtifactView[] {
+    // The store's listing: regular files only, and none when artifacts/ itself is a link out of the store.
+    return this.#store.artifactFiles(id)
+      .map((path) => ({ name: basename(path), path, bytes: lstatSync(path).size }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * The events as the `event:before-append` plugins (redact-secrets and the
+   * user's) would write them today: for sharing sessions recorded before a rule
+   * existed. An event a plugin vetoes comes back with its content withheld.
+   */
+  async redacted<E extends NewEvent>(events: readonly E[], id: string): Promise<E[]> {
+    const hooks = await this.#hooks();
+    const session = this.#hookSession(id);
+    const result: E[] = [];
+    for (const event of events) {
+      const plain: NewEvent = { role: event.role, content: event.content };
+      if (event.role === "tool") Object.assign(plain, { tool: event.tool, args: event.args ?? {} });
+      const { events: [kept], vetoed } = await this.#beforeAppend(hooks, [plain], session);
+      result.push(
+        kept
+          ? { ...event, content: kept.content, ...(event.role === "tool" ? { args: kept.args } : {}) }
+          : { ...event, content: `[withheld by plugin ${vetoed[0]?.plugin ?? "?"}]` },
+      );
+    }
+    return result;
+  }
+
+  /** The store's settings from `config.yaml` (defaults when there is none). */
+  config(): StoreConfig {
+    return readStoreConfig(this.root);
   }
 
   /** The session's logs as they are on disk, one after the other. */
@@ -356,10 +432,49 @@ export class Crucible {
     return await cleanupSessions(this.#store, options, cleanupHooks);
   }
 
+  /**
+   * Re-scans stored sessions with `rules` (today's redaction), reporting kinds
+   * and counts, never the secrets; with `fix`, redacts them in place.
+   */
+  async audit(rules: SecretRules, options: { ids?: string[]; fix?: boolean } = {}): Promise<AuditReport> {
+    for (const id of options.ids ?? []) this.#store.logFiles(id); // each must exist
+    const report = await auditSessions(this.#store, { rules, ids: options.ids, fix: options.fix });
+    for (const session of report.sessions) {
+      if (session.fixed) await this.#changed(...session.files.map((f) => f.file).filter((f) => f.endsWith(".md")));
+    }
+    return report;
+  }
+
   /** Imports other tools' transcripts as sessions; re-importing a file adds only what is new. */
   async importSources(paths: string[], options: Omit<ImportOptions, "transform">): Promise<ImportReport> {
-    const hooks = await this.#hooks();
-    const transform: ImportOptions["transform"] = async (event, sessionId) => {
+    const transform = this.#importTransform(await this.#hooks());
+    return await this.#imported(await importSources(this.#store, paths, { ...options, transform }));
+  }
+
+  /**
+   * Follows one Claude Code or Codex transcript as it is written: each `step()`
+   * imports what was added since the last (the first: as {@linkcode importSources}
+   * would), reading only the new bytes.
+   */
+  followSource(path: string, options: Omit<ImportOptions, "transform">): { step(): Promise<ImportReport> } {
+    if (!FOLLOWED_FORMATS.includes(options.from)) {
+      throw new InvalidInputError("format to follow", options.from, FOLLOWED_FORMATS.join(" or "));
+    }
+    let follower: SourceFollower | undefined;
+    return {
+      step: async () => {
+        follower ??= new SourceFollower(this.#store, path, {
+          ...options,
+          transform: this.#importTransform(await this.#hooks()),
+        });
+        return await this.#imported(await follower.step());
+      },
+    };
+  }
+
+  /** Imported events go through `event:before-append` (redaction) like appended ones. */
+  #importTransform(hooks: HookRunner): ImportOptions["transform"] {
+    return async (event, sessionId) => {
       const session = this.#sessions.get(sessionId) ?? this.#hookSession(sessionId);
       const { events, vetoed } = await this.#beforeAppend(hooks, [event], session);
       for (const veto of vetoed) {
@@ -367,13 +482,30 @@ export class Crucible {
       }
       return events.length === 0 ? null : { ...events[0], at: event.at };
     };
-    const report = await importSources(this.#store, paths, { ...options, transform });
+  }
+
+  /** Tells the index about the logs an import wrote to. */
+  async #imported(report: ImportReport): Promise<ImportReport> {
     for (const session of report.sessions) {
-      if (session.events > 0) {
-        await this.#changed(...this.#store.logFiles(session.id));
-      }
+      if (session.events > 0) await this.#changed(...this.#store.logFiles(session.id));
     }
     return report;
+  }
+}
+
+/** Attached files up to this size are screened by plugins when they are text. */
+const SCREENED_ATTACHMENT_BYTES = 16 * 1024 * 1024;
+
+/** A file's text when it is a regular, UTF-8 text file small enough to screen; undefined otherwise. */
+function readAttachableText(file: string): string | undefined {
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile() || stat.size > SCREENED_ATTACHMENT_BYTES) return undefined;
+    const bytes = readFileSync(file);
+    if (bytes.includes(0)) return undefined;
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined; // not text, or not readable: the store says why when it copies
   }
 }
 

@@ -26,6 +26,7 @@ import { LineSplitter } from "../format/import/line_splitter.ts";
 import { SessionLogScanner, type SessionScan } from "../format/import/session_log_scanner.ts";
 import {
   SOURCE_FORMATS,
+  type SourceCompaction,
   type SourceEvent,
   type SourceFormat,
   SourceFormatError,
@@ -79,7 +80,8 @@ export interface ImportReport {
 /** What an event dropped by a plugin leaves in its place, so later imports still line up. */
 export const DROPPED_EVENT_NOTE = "(an imported event was dropped by a plugin)";
 
-const READ_CHUNK = 1024 * 1024;
+/** Bytes read from a transcript at a time. */
+export const READ_CHUNK = 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
 const BATCH_CHARS = 4 * 1024 * 1024;
 const LOCK_TIMEOUT_MS = 10_000;
@@ -136,7 +138,7 @@ export async function importSources(
 }
 
 /** Runs `work` as the only import into the store (an import cron job overlapping itself waits, bounded). */
-async function withImportLock(root: string, work: () => Promise<void>): Promise<void> {
+export async function withImportLock(root: string, work: () => Promise<void>): Promise<void> {
   mkdirSync(root, { recursive: true });
   const lock = openLockFile(join(root, IMPORT_LOCK_NAME));
   try {
@@ -225,7 +227,7 @@ function isFile(path: string): boolean {
 }
 
 /** Reads the start of a file far enough to know it is in the format (throws SourceFormatError if not). */
-function sniffFormat(path: string, from: ImportFormat): void {
+export function sniffFormat(path: string, from: ImportFormat): void {
   let bytes: Uint8Array;
   let whole: boolean;
   try {
@@ -251,21 +253,8 @@ function sniffFormat(path: string, from: ImportFormat): void {
 async function importFile(store: SessionStore, path: string, options: ImportOptions, report: ImportReport) {
   const mtime = formatTimestamp(statSync(path).mtime);
   const parser = createSourceParser(options.from, { file: path, fallbackTime: mtime });
-  let session: SessionImport | undefined;
-  const take = async (items: SourceItem[]) => {
-    for (const item of items) {
-      if (item.kind === "session") {
-        await session?.finish();
-        session = await SessionImport.open(store, path, item, options, report);
-      } else if (item.kind === "event") {
-        // Parsers put events only after a session; a stray one would be a parser bug.
-        if (!session) throw new Error(`${path}:${item.line}: event before any session`);
-        await session.add(item);
-      } else {
-        report.warnings.push({ file: path, line: item.line, message: item.message });
-      }
-    }
-  };
+  const sessions = new SourceSessions(store, path, options, report);
+  const take = (items: SourceItem[]) => sessions.take(items);
   const splitter = new LineSplitter({ file: path });
   for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
     for (const line of splitter.push(chunk as Uint8Array)) {
@@ -275,11 +264,45 @@ async function importFile(store: SessionStore, path: string, options: ImportOpti
   }
   for (const line of splitter.end()) await take(parser.push(line));
   await take(parser.end());
-  await session?.finish();
+  await sessions.current?.finish();
+}
+
+/** Takes a file's parsed items into its sessions, one session after the other. */
+export class SourceSessions {
+  readonly #store: SessionStore;
+  readonly #path: string;
+  readonly #options: ImportOptions;
+  readonly #report: ImportReport;
+  /** The session the items go to now. */
+  current: SessionImport | undefined;
+
+  constructor(store: SessionStore, path: string, options: ImportOptions, report: ImportReport) {
+    this.#store = store;
+    this.#path = path;
+    this.#options = options;
+    this.#report = report;
+  }
+
+  async take(items: SourceItem[]): Promise<void> {
+    for (const item of items) {
+      if (item.kind === "session") {
+        await this.current?.finish();
+        this.current = await SessionImport.open(this.#store, this.#path, item, this.#options, this.#report);
+      } else if (item.kind === "compaction") {
+        await this.current?.compact(item);
+      } else if (item.kind === "event") {
+        // Parsers put events only after a session; a stray one would be a parser bug.
+        if (!this.current) throw new Error(`${this.#path}:${item.line}: event before any session`);
+        await this.current.add(item);
+      } else {
+        this.#report.warnings.push({ file: this.#path, line: item.line, message: item.message });
+      }
+    }
+  }
 }
 
 /** One session of a file being imported: lines the source's events up with what is already there. */
-class SessionImport {
+export class SessionImport {
   readonly #store: SessionStore;
   readonly #path: string;
   readonly #start: SourceSession;
@@ -370,6 +393,27 @@ class SessionImport {
         "before: the file was changed, not just added to, so nothing more is imported into that session " +
         "(remove the session to import the file afresh)",
     });
+  }
+
+  /**
+   * The source compacted its context: what follows goes into a continuation
+   * log. Only when what follows is new (a re-import passes it by); the
+   * compaction is no event, so the counts that line a re-import up hold.
+   */
+  async compact(item: SourceCompaction): Promise<void> {
+    if (this.#stopped || this.#seen < this.#scan.sourceEvents) return;
+    await this.#flush();
+    await this.#store.compact(this.#entry.id, item.summary, { at: item.at });
+  }
+
+  /** The session's id. */
+  get id(): string {
+    return this.#entry.id;
+  }
+
+  /** Writes the events that wait in the batch (a follower, at the end of what was read so far). */
+  async flushPending(): Promise<void> {
+    await this.#flush();
   }
 
   /** The source session has ended: writes what waits and checks nothing went missing. */

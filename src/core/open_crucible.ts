@@ -8,7 +8,7 @@
  */
 import { BUILTIN_PLUGINS } from "../../plugins/builtin.ts";
 import type { PluginDefinition } from "../plugin/plugin_definition.ts";
-import { cwd, env, home } from "../runtime/process.ts";
+import { cwd, env, home, userConfigDir } from "../runtime/process.ts";
 import { SessionStore } from "../store/session_store.ts";
 import { findStoreDir } from "../store/store_location.ts";
 import { Crucible } from "./crucible.ts";
@@ -43,8 +43,24 @@ export interface OpenOptions {
    * turned off in `config.yaml`).
    */
   plugins?: readonly PluginDefinition[];
-  /** Load user plugins from `.crucible/plugins/` (default true). */
+  /**
+   * Load user plugins (default true): the user's own from `~/.config/cru/plugins/`,
+   * and the store's `.crucible/plugins/` once trusted (`cru plugin trust`).
+   */
   userPlugins?: boolean;
+  /**
+   * Trust the store's plugins and config.yaml without trust records (default:
+   * `CRU_TRUST_PLUGINS=1`): for a CI job that owns its repository.
+   */
+  trustPlugins?: boolean;
+  /** The user's cru config folder: trust records and own plugins (default `$XDG_CONFIG_HOME/cru` or `~/.config/cru`). */
+  configDir?: string;
+  /**
+   * End the process when a user plugin's code blocks it (a synchronous loop)
+   * past twice the hook bound plus a second (default false: the CLI turns it on;
+   * a library must not end its host program).
+   */
+  stallGuard?: boolean;
   /** Bound on each hook handler, ms (default: config.yaml's `hooks.timeout_ms`, else 5 000). */
   hookTimeoutMs?: number;
   /** Where warnings go (plugin failures, vetoes); default: stderr. */
@@ -55,7 +71,9 @@ export interface OpenOptions {
  * Opens a store: `options.dir`, else `CRU_DIR`, else the nearest `.crucible/`
  * above the current folder, else `~/.crucible` (created on first write). The
  * built-in plugins run unless `options.plugins` says otherwise; user plugins
- * from `.crucible/plugins/` load unless `options.userPlugins` is false.
+ * load unless `options.userPlugins` is false: the user's own from
+ * `~/.config/cru/plugins/`, and a store's `.crucible/plugins/` only once the
+ * user trusted them (`cru plugin trust`, or `trustPlugins` / `CRU_TRUST_PLUGINS=1`).
  *
  * @example
  * ```ts ignore
@@ -70,7 +88,7 @@ export function openCrucible(options: OpenOptions = {}): Crucible {
   const root = findStoreDir({ dir: options.dir, envDir: env("CRU_DIR"), cwd: here, home: home() });
   const warn = options.onWarning ?? ((message: string) => console.error(`cru: ${message}`));
   return new Crucible(root, {
-    store: new SessionStore({ root, lockTimeoutMs: options.lockTimeoutMs, now: options.now }),
+    store: new SessionStore({ root, lockTimeoutMs: options.lockTimeoutMs, now: options.now, onWarning: warn }),
     index: options.index === "memory" ? new LocalIndex(root) : new IndexLink({
       root,
       connection: indexConnection(root, options.db),
@@ -80,7 +98,10 @@ export function openCrucible(options: OpenOptions = {}): Crucible {
       root,
       builtins: options.plugins ?? BUILTIN_PLUGINS,
       userPlugins: options.userPlugins ?? true,
+      configDir: options.configDir ?? userConfigDir(),
+      trustPlugins: options.trustPlugins ?? env("CRU_TRUST_PLUGINS") === "1",
       hookTimeoutMs: options.hookTimeoutMs,
+      stallGuard: options.stallGuard,
       warn,
     }),
     cwd: here,

@@ -9,18 +9,26 @@ import { causingPlugins, type HookFailure, HookRunner } from "../hooks/hook_runn
 import type { PluginDefinition } from "../plugin/plugin_definition.ts";
 import { loadPlugins, type PluginInfo, type PluginServices } from "../plugin/plugin_host.ts";
 import { readStoreConfig } from "../store/store_config.ts";
+import { TrustRecords } from "../store/trust_records.ts";
+import { type StallGuard, startStallGuard } from "../runtime/stall_guard.ts";
 
 /** Options of {@linkcode PluginRuntime}. */
 export interface PluginRuntimeOptions {
   root: string;
   /** First-party plugins (the binary and `open()` pass the bundled ones). */
   builtins: readonly PluginDefinition[];
-  /** Load `.crucible/plugins/*.ts|*.js` (default true). */
+  /** Load user plugins: `~/.config/cru/plugins/` and, once trusted, `.crucible/plugins/*.ts|*.js`. */
   userPlugins: boolean;
+  /** The user's cru config folder (trust records, own plugins). */
+  configDir: string;
+  /** Trust every plugin of the store and its config.yaml (`--trust-plugins`, `CRU_TRUST_PLUGINS=1`). */
+  trustPlugins: boolean;
   /** Bound on each hook handler, ms; config.yaml's `hooks.timeout_ms` when not given, else 5 000. */
   hookTimeoutMs?: number;
   /** Where warnings go. */
   warn: (message: string) => void;
+  /** End the process when a user plugin blocks it past its bound (the CLI; never a library's host). */
+  stallGuard?: boolean;
 }
 
 /** Plugins and their hooks for one store. */
@@ -51,22 +59,34 @@ export class PluginRuntime {
   /** Loads and sets up the plugins the first time; later calls wait for that. */
   ready(services: () => PluginServices): Promise<PluginInfo[]> {
     this.#loading ??= (async () => {
-      const config = readStoreConfig(this.#options.root);
+      const { root, configDir, trustPlugins } = this.#options;
+      const config = readStoreConfig(root, { configDir, ...(trustPlugins ? { trusted: true } : {}) });
+      for (const refusal of config.refused) this.#options.warn(refusal);
+      let records: TrustRecords | undefined;
+      let guard: StallGuard | undefined;
+      let userCode = false;
       const hooks = new HookRunner({
+        // The watchdog thread starts only once code other than cru's own is loaded.
+        stallGuard: this.#options.stallGuard ? () => (userCode ? (guard ??= startStallGuard()) : undefined) : undefined,
         timeoutMs: this.#options.hookTimeoutMs ?? config.hookTimeoutMs ?? 5_000,
         onFailure: (failure) => this.#options.warn(describeFailure(failure)),
       });
       this.#hooks = hooks;
       this.#settingUp = true;
       try {
-        return await loadPlugins({
+        const infos = await loadPlugins({
           builtins: this.#options.builtins,
-          userDir: this.#options.userPlugins ? join(this.#options.root, "plugins") : undefined,
+          userDir: this.#options.userPlugins ? join(root, "plugins") : undefined,
+          ownDir: this.#options.userPlugins ? join(configDir, "plugins") : undefined,
+          trust: () => (records ??= TrustRecords.read(configDir)),
+          trustAll: trustPlugins,
+          onUserCode: () => void (userCode = true),
           settings: config.plugins,
           hooks,
           services: services(),
           timeoutMs: this.#options.hookTimeoutMs ?? config.hookTimeoutMs ?? 5_000,
         });
+        return infos;
       } finally {
         this.#settingUp = false;
       }

@@ -4,10 +4,15 @@
  * of a plugin whose own write caused the hook are skipped, so a plugin that
  * writes from inside a hook never triggers itself (nor a ping-pong between two).
  *
+ * A plugin whose handler times out once (or blocks the process with synchronous
+ * work longer than the timeout) is skipped for the rest of the process, with
+ * one warning: a hung hook must not make every later append wait the full bound.
+ *
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { HOOK_KINDS, type HookKind, type HookMap, type HookName, type HookOfKind } from "./hook_map.ts";
+import type { StallGuard } from "../runtime/stall_guard.ts";
 
 /** A hook handler's failure: who, where, what. */
 export interface HookFailure {
@@ -22,6 +27,8 @@ export interface HookFailure {
 export interface HookVeto {
   plugin: string;
   hook: HookName;
+  /** Set when the veto is a fail-closed plugin's failure, not its answer. */
+  reason?: string;
 }
 
 /** Options of {@linkcode HookRunner}. */
@@ -30,11 +37,25 @@ export interface HookRunnerOptions {
   timeoutMs?: number;
   /** Told about each failure (the CLI prints them on stderr). */
   onFailure?: (failure: HookFailure) => void;
+  /**
+   * A watchdog that ends the process when plugin code blocks it (a synchronous
+   * loop) for twice the bound plus a second: the CLI's answer to what a
+   * timeout cannot stop. Programs using the library leave it out.
+   */
+  stallGuard?: () => StallGuard | undefined;
 }
 
 interface Registration {
   plugin: string;
   handler: (...args: never[]) => unknown;
+  /** A failure of this handler in a waterfall vetoes instead of being skipped. */
+  failClosed: boolean;
+}
+
+/** Options of {@linkcode HookRunner.register}. */
+export interface RegisterOptions {
+  /** When the handler fails or times out in a waterfall, veto (default: skip it and go on). */
+  failClosed?: boolean;
 }
 
 /** The plugins whose writes led to the code running now (innermost last). */
@@ -70,21 +91,49 @@ export class HookRunner {
   readonly #handlers = new Map<HookName, Registration[]>();
   readonly #timeoutMs: number;
   readonly #onFailure: (failure: HookFailure) => void;
+  /** Plugins that timed out once: their handlers no longer run in this process. */
+  readonly #stalled = new Set<string>();
+  readonly #stallGuard: (() => StallGuard | undefined) | undefined;
 
   constructor(options: HookRunnerOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 5_000;
     this.#onFailure = options.onFailure ?? (() => {});
+    this.#stallGuard = options.stallGuard;
+  }
+
+  /**
+   * Runs plugin code (`what` names it) under the stall watchdog, when there is
+   * one: if it blocks the process past twice the bound plus a second, the
+   * process is ended with a line saying who blocked it.
+   */
+  async guarded<T>(what: string, work: () => Promise<T>, boundMs = this.#timeoutMs * 2 + 1_000): Promise<T> {
+    const guard = this.#stallGuard?.();
+    guard?.arm(boundMs, what);
+    try {
+      return await work();
+    } finally {
+      guard?.disarm();
+    }
   }
 
   /** Registers `handler` for `hook` on behalf of `plugin`; returns a function that unregisters it. */
-  register<K extends HookName>(plugin: string, hook: K, handler: HookMap[K]): () => void {
+  register<K extends HookName>(
+    plugin: string,
+    hook: K,
+    handler: HookMap[K],
+    options: RegisterOptions = {},
+  ): () => void {
     if (!(hook in HOOK_KINDS)) {
       throw new TypeError(
         `unknown hook ${JSON.stringify(hook)}: expected one of ${Object.keys(HOOK_KINDS).join(", ")}`,
       );
     }
     if (typeof handler !== "function") throw new TypeError(`the handler for ${hook} must be a function`);
-    const registration: Registration = { plugin, handler: handler as Registration["handler"] };
+    const registration: Registration = {
+      plugin,
+      handler: handler as Registration["handler"],
+      failClosed: options.failClosed === true,
+    };
     const list = this.#handlers.get(hook) ?? [];
     list.push(registration);
     this.#handlers.set(hook, list);
@@ -107,7 +156,9 @@ export class HookRunner {
   /** Runs a parallel hook's handlers at once and waits for all (each bounded). */
   async parallel<K extends HookOfKind<"parallel">>(hook: K, ...args: Parameters<HookMap[K]>): Promise<void> {
     expectKind(hook, "parallel");
-    await Promise.all(this.#active(hook).map((r) => this.#call(r, hook, args)));
+    await Promise.all(
+      this.#active(hook).filter((r) => !this.#stalled.has(r.plugin)).map((r) => this.#call(r, hook, args)),
+    );
   }
 
   /** Runs a waterfall hook: each handler gets the previous one's value; `null` vetoes. */
@@ -119,7 +170,13 @@ export class HookRunner {
     expectKind(hook, "waterfall");
     let current = value;
     for (const registration of this.#active(hook)) {
+      const { plugin, failClosed } = registration;
+      if (this.#stalled.has(plugin)) {
+        if (failClosed) return { value: null, veto: { plugin, hook, reason: "it timed out earlier in this command" } };
+        continue;
+      }
       const outcome = await this.#call(registration, hook, [current, ...rest] as unknown as Parameters<HookMap[K]>);
+      if (!outcome.ok && failClosed) return { value: null, veto: { plugin, hook, reason: "it failed" } };
       if (!outcome.ok || outcome.value === undefined) continue;
       if (outcome.value === null) return { value: null, veto: { plugin: registration.plugin, hook } };
       current = outcome.value as typeof current;
@@ -131,6 +188,7 @@ export class HookRunner {
   async bail<K extends HookOfKind<"bail">>(hook: K, ...args: Parameters<HookMap[K]>): Promise<HookVeto | undefined> {
     expectKind(hook, "bail");
     for (const registration of this.#active(hook)) {
+      if (this.#stalled.has(registration.plugin)) continue;
       const outcome = await this.#call(registration, hook, args);
       if (outcome.ok && outcome.value === false) return { plugin: registration.plugin, hook };
     }
@@ -153,21 +211,38 @@ export class HookRunner {
     const timeout = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), this.#timeoutMs);
     });
+    const skipped = "; its hooks are skipped for the rest of this command";
+    const started = Date.now();
     try {
       const call = asPlugin(
         registration.plugin,
         () => Promise.resolve().then(() => registration.handler(...(args as never[]))),
       );
-      const result = await Promise.race([call.then((value) => ({ value })), timeout]);
+      const result = await this.guarded(
+        `plugin ${registration.plugin} in ${hook}`,
+        () => Promise.race([call.then((value) => ({ value })), timeout]),
+      );
       if (result === "timeout") {
         call.catch(() => {}); // it may still fail later; nobody is listening any more
+        this.#stalled.add(registration.plugin);
         this.#onFailure({
           plugin: registration.plugin,
           hook,
           kind: "timeout",
-          message: `did not finish within ${this.#timeoutMs} ms`,
+          message: `did not finish within ${this.#timeoutMs} ms${skipped}`,
         });
         return { ok: false };
+      }
+      const took = Date.now() - started;
+      if (took > this.#timeoutMs) {
+        // Synchronous work cannot be interrupted: the timer only fires once it yields. Say so, and stop calling it.
+        this.#stalled.add(registration.plugin);
+        this.#onFailure({
+          plugin: registration.plugin,
+          hook,
+          kind: "timeout",
+          message: `blocked the process for ${took} ms (bound ${this.#timeoutMs} ms)${skipped}`,
+        });
       }
       return { ok: true, value: result.value };
     } catch (error) {

@@ -42,7 +42,12 @@ test("a throwing or hanging handler is reported with plugin and hook and skipped
   assert.equal(result.value?.content, "hello!");
   assert.deepEqual(failures, [
     { plugin: "thrower", hook: "event:before-append", kind: "error", message: "boom" },
-    { plugin: "hanger", hook: "event:before-append", kind: "timeout", message: "did not finish within 50 ms" },
+    {
+      plugin: "hanger",
+      hook: "event:before-append",
+      kind: "timeout",
+      message: "did not finish within 50 ms; its hooks are skipped for the rest of this command",
+    },
   ]);
 });
 
@@ -101,6 +106,43 @@ test("unregistering removes the handler, and hooksOf() lists what a plugin regis
   assert.deepEqual(hooks.hooksOf("p"), ["session:start"]);
   assert.throws(() => hooks.register("p", "session:nope" as "session:end", () => {}), /unknown hook "session:nope"/);
   await hooks.parallel("session:end", SESSION);
+});
+
+test("a plugin that timed out once is skipped for the rest of the process, so later calls do not wait again", async () => {
+  const failures: HookFailure[] = [];
+  const hooks = new HookRunner({ timeoutMs: 100, onFailure: (f) => failures.push(f) });
+  let calls = 0;
+  hooks.register("hanger", "event:before-append", () => {
+    calls++;
+    return new Promise<never>(() => {});
+  });
+  hooks.register("tagger", "event:before-append", (event) => ({ ...event, content: `${event.content}!` }));
+  await hooks.waterfall("event:before-append", EVENT, SESSION);
+  const started = Date.now();
+  for (let i = 0; i < 5; i++) {
+    const { value } = await hooks.waterfall("event:before-append", EVENT, SESSION);
+    assert.equal(value?.content, "hello!");
+  }
+  assert.ok(Date.now() - started < 100, "no later call waits for the hung plugin");
+  assert.equal(calls, 1);
+  assert.equal(failures.length, 1, "one warning, not one per call");
+});
+
+test("a handler that blocks the process with synchronous work is reported and skipped afterwards", async () => {
+  const failures: HookFailure[] = [];
+  const hooks = new HookRunner({ timeoutMs: 50, onFailure: (f) => failures.push(f) });
+  let calls = 0;
+  hooks.register("spinner", "event:before-append", (event) => {
+    calls++;
+    const until = Date.now() + 150;
+    while (Date.now() < until) { /* busy */ }
+    return event;
+  });
+  await hooks.waterfall("event:before-append", EVENT, SESSION);
+  await hooks.waterfall("event:before-append", EVENT, SESSION);
+  assert.equal(calls, 1);
+  assert.equal(failures.length, 1);
+  assert.match(failures[0].message, /^blocked the process for \d+ ms \(bound 50 ms\); its hooks are skipped/);
 });
 
 test("HookRunner refuses, at run time too, to run a hook as another kind than HOOK_KINDS gives it", async () => {

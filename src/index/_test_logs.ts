@@ -14,6 +14,8 @@ export interface EventSpec {
   args?: string;
   /** Minutes after 2024-01-15T10:00:00Z (default: the event's seq). */
   minute?: number;
+  /** Its line in the file (default: 8 + 3 × seq). */
+  line?: number;
 }
 
 /** What a test says about a log. */
@@ -44,7 +46,7 @@ export function makeLog(spec: LogSpec): IndexedLog {
     const event = typeof entry === "string" ? { content: entry } : entry;
     const indexed: IndexedEvent = {
       seq,
-      line: 8 + seq * 3,
+      line: event.line ?? 8 + seq * 3,
       role: event.role ?? "user",
       content: event.content,
       at: minuteIso(event.minute ?? seq),

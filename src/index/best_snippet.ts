@@ -17,7 +17,7 @@ export const SNIPPET_SCAN_LIMIT = 100_000;
 
 /** Options of {@linkcode bestSnippet}. */
 export interface BestSnippetOptions {
-  /** Characters of context before the window's first match (default 60). */
+  /** Characters of context before the window's first match (default 60, at most a third of `width`). */
   before?: number;
   /** Greatest length of the snippet, marks not counted (default 200). */
   width?: number;
@@ -39,8 +39,9 @@ export function bestSnippet(
   isMatch: (term: string) => boolean,
   options: BestSnippetOptions = {},
 ): string {
-  const before = options.before ?? 60;
   const width = options.width ?? 200;
+  // Context before the matches never takes more than a third of the window.
+  const before = Math.min(options.before ?? 60, Math.floor(width / 3));
   const head = text.length > SNIPPET_SCAN_LIMIT ? text.slice(0, SNIPPET_SCAN_LIMIT) : text;
   const spans: TermSpan[] = [];
   for (const span of tokenizeWithOffsets(head)) {

@@ -29,3 +29,9 @@ test("bestSnippet() never splits a surrogate pair", () => {
   assert.ok(snippet.includes("«needle»"));
   assert.equal(snippet, snippet.toWellFormed());
 });
+
+test("bestSnippet() keeps the matches inside a narrow window", () => {
+  const text = "intro. " + "filler ".repeat(50) + "The build failed: type error in build.ts";
+  const snippet = bestSnippet(text, is("build", "error"), { width: 60 });
+  assert.match(snippet, /«build» failed: type «error» in «build»/);
+});

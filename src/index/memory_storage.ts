@@ -47,6 +47,11 @@ export class MemoryStorage implements IndexStorage {
     this.#failing.set(call, skip);
   }
 
+  /** Forgets every failure armed by {@linkcode MemoryStorage.failNext} that has not happened. */
+  cancelFailures(): void {
+    this.#failing.clear();
+  }
+
   /** Counts the call, and rejects when it is the one to fail; awaited first by every call. */
   async #enter(call: string): Promise<void> {
     this.calls.set(call, (this.calls.get(call) ?? 0) + 1);

@@ -5,7 +5,8 @@
  * - `"exact phrase"`: its terms in a row (an unclosed quote closes at the end);
  * - `prefix*`: any term starting with the word's folded (unstemmed) form, or the word's own stem;
  * - `-word`, `-"phrase"`, `-prefix*`: documents matching it are left out;
- * - `a OR b`: either; `OR` binds tighter than the implicit AND, so `x a OR b` is x AND (a OR b).
+ * - `a OR b`: either; `OR` binds tighter than the implicit AND, so `x a OR b` is x AND (a OR b). An `OR`
+ *   that has no positive word on both sides is dropped (search for the word "or" in lowercase).
  *
  * Words go through the search tokenizer. A word that gives several terms
  * (`foo-bar`, `初始化`) is a phrase of them: its terms must stand in a row, as
@@ -51,11 +52,13 @@ export function parseQuery(query: string): ParsedQuery {
   const excluded: QueryAtom[] = [];
   const pieces = split(query);
   let joinNext = false;
+  // Whether the last piece added a clause: only then can an OR join the next piece to it.
+  let lastPositive = false;
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i];
-    const isOr = !piece.quoted && !piece.negated && piece.text === "OR";
-    if (isOr && clauses.length > 0 && !joinNext && i + 1 < pieces.length && !pieces[i + 1].negated) {
-      joinNext = true;
+    if (!piece.quoted && !piece.negated && piece.text === "OR") {
+      // An OR between two positive pieces joins them; anywhere else (first, last, before -x) it is dropped.
+      joinNext = lastPositive && i + 1 < pieces.length && !pieces[i + 1].negated;
       continue;
     }
     const atoms = atomsOf(piece, query);
@@ -63,6 +66,7 @@ export function parseQuery(query: string): ParsedQuery {
     if (piece.negated) excluded.push(...atoms);
     else if (joinNext) clauses[clauses.length - 1].push(...atoms);
     else clauses.push(atoms);
+    lastPositive = !piece.negated;
     joinNext = false;
   }
   if (clauses.length === 0) {

@@ -58,9 +58,16 @@ test("parseQuery() binds OR tighter than the implicit AND", () => {
     kind: "term",
     term: "c",
   }]]);
-  // A dangling or lowercase OR is a word.
-  assert.deepEqual(parseQuery("x OR").clauses, [[{ kind: "term", term: "x" }], [{ kind: "term", term: "or" }]]);
+  // A dangling OR is dropped, a doubled one counts once; a lowercase one is a word.
+  assert.deepEqual(parseQuery("OR x OR").clauses, [[{ kind: "term", term: "x" }]]);
+  assert.deepEqual(parseQuery("x OR OR y").clauses, [[{ kind: "term", term: "x" }, { kind: "term", term: "y" }]]);
   assert.deepEqual(parseQuery("x or y").clauses.length, 3);
+  // An OR next to an exclusion joins nothing.
+  assert.deepEqual(parseQuery("x -a OR b"), {
+    clauses: [[{ kind: "term", term: "x" }], [{ kind: "term", term: "b" }]],
+    excluded: [{ kind: "term", term: "a" }],
+  });
+  assert.deepEqual(parseQuery("x OR -a").clauses, [[{ kind: "term", term: "x" }]]);
 });
 
 test("parseQuery() refuses a query with nothing to look for, naming it", () => {

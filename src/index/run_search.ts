@@ -36,7 +36,7 @@ export interface SearchSources {
   /** Texts of (segment, doc) pairs, in one round trip. */
   texts(wanted: { segment: Segment; doc: number }[]): Promise<Map<Segment, Map<number, string>>>;
   /** The file records, for session-level filters and title hits. */
-  records: Map<string, FileRecord>;
+  records: ReadonlyMap<string, FileRecord>;
 }
 
 /** A scoring unit: one BM25 term (a query term, a phrase's term, or a whole prefix). */
@@ -244,7 +244,7 @@ function better(a: Match, b: Match): boolean {
   return a.seq < b.seq;
 }
 
-function hitOf(match: Match, snippet: string, records: Map<string, FileRecord>): SearchHit {
+function hitOf(match: Match, snippet: string, records: ReadonlyMap<string, FileRecord>): SearchHit {
   const { segment, doc } = match;
   const columns = segment.columns;
   const role = columns.roles[columns.role[doc]];
@@ -289,7 +289,7 @@ function matcherOf(query: ParsedQuery): (term: string) => boolean {
 function docFilter(
   segment: Segment,
   filters: IndexFilters,
-  records: Map<string, FileRecord>,
+  records: ReadonlyMap<string, FileRecord>,
 ): ((doc: number) => boolean) | undefined {
   const columns = segment.columns;
   const checks: ((doc: number) => boolean)[] = [];

@@ -10,9 +10,9 @@
  *
  * @module
  */
-import { summarizeSession } from "../model/session_summary.ts";
 import type { SessionSummary } from "../model/search_result.ts";
 import { eventHash } from "./event_hash.ts";
+import { FileRecords, type SummaryEntry } from "./file_records.ts";
 import type { FileRecord, IndexState, IndexStorage, SegmentHead, StoredSegment } from "./index_storage.ts";
 import { pairKey } from "./index_storage.ts";
 import { type MergePolicy, mergeSegments, pickMerge } from "./merge_segments.ts";
@@ -79,7 +79,7 @@ class SegmentSearchIndex implements SearchIndex {
   #committed: Segment[] = [];
   #pending: Pending[] = [];
   #tail = Segment.tail();
-  #records = new Map<string, FileRecord>();
+  readonly #records = new FileRecords();
   /** Records changed since the last commit (null: removed). */
   #dirty = new Map<string, FileRecord | null>();
   #fileDocs = new Map<string, DocRef[]>();
@@ -118,7 +118,7 @@ class SegmentSearchIndex implements SearchIndex {
     this.#committed = segments;
     this.#version = state.version;
     for (const record of await this.#storage.loadFiles()) {
-      this.#records.set(record.file, { ...record, facts: record.facts ?? {} });
+      this.#records.set({ ...record, facts: record.facts ?? {} });
     }
     this.#rebuildFileDocs();
     await this.#sweep(state.segments);
@@ -225,7 +225,7 @@ class SegmentSearchIndex implements SearchIndex {
       fingerprint: { ...log.fingerprint },
       facts: { ...log.facts },
     };
-    this.#records.set(log.file, record);
+    this.#records.set(record);
     this.#dirty.set(log.file, record);
   }
 
@@ -239,8 +239,8 @@ class SegmentSearchIndex implements SearchIndex {
     if (ref.segment.kill(ref.doc)) this.#killed = true;
   }
 
-  fingerprints(): Map<string, Fingerprint> {
-    return new Map([...this.#records].map(([file, record]) => [file, record.fingerprint]));
+  fingerprints(): ReadonlyMap<string, Fingerprint> {
+    return this.#records.fingerprints;
   }
 
   search(query: string, filters: IndexFilters = {}): Promise<SearchAnswer> {
@@ -259,7 +259,7 @@ class SegmentSearchIndex implements SearchIndex {
 
   #sources(): SearchSources {
     return {
-      records: this.#records,
+      records: this.#records.map,
       postings: async (wanted) => {
         const found = new Map<Segment, Map<number, Postings>>();
         const put = (segment: Segment, term: number, postings: Postings) => {
@@ -316,22 +316,15 @@ class SegmentSearchIndex implements SearchIndex {
   }
 
   listSessions(filters: IndexFilters = {}): SessionSummary[] {
-    const bySession = new Map<string, FileRecord[]>();
-    for (const record of this.#records.values()) {
-      let logs = bySession.get(record.sessionId);
-      if (logs === undefined) bySession.set(record.sessionId, logs = []);
-      logs.push(record);
-    }
-    const summaries: { summary: SessionSummary; lastMs: number }[] = [];
-    for (const [id, logs] of bySession) {
-      if (filters.session !== undefined && id !== filters.session) continue;
-      if (!logs.some((log) => fileMatches(log, filters))) continue;
-      const summary = summarizeSession(logs.map((log) => ({ ...log, mtimeMs: log.fingerprint.mtimeMs })));
+    const summaries: SummaryEntry[] = [];
+    for (const entry of this.#records.sessions()) {
+      const { summary, lastMs, logs } = entry;
+      if (filters.session !== undefined && summary.id !== filters.session) continue;
       if (filters.type !== undefined && summary.type !== filters.type) continue;
-      const lastMs = Date.parse(summary.last_activity);
       if (filters.since !== undefined && !(lastMs >= filters.since)) continue;
       if (filters.until !== undefined && !(lastMs <= filters.until)) continue;
-      summaries.push({ summary, lastMs });
+      if (!logs.some((log) => fileMatches(log, filters))) continue;
+      summaries.push(entry);
     }
     summaries.sort((a, b) => b.lastMs - a.lastMs || (a.summary.id < b.summary.id ? -1 : 1));
     const limited = filters.limit !== undefined ? summaries.slice(0, filters.limit) : summaries;
@@ -491,6 +484,12 @@ class PostingsCache {
   set(key: string, postings: Postings): void {
     const size = postings.docs.byteLength + postings.tfs.byteLength + 64;
     if (size > this.#limit / 4) return;
+    // Two searches that missed together set the same key: count it once.
+    const old = this.#entries.get(key);
+    if (old !== undefined) {
+      this.#entries.delete(key);
+      this.#bytes -= old.docs.byteLength + old.tfs.byteLength + 64;
+    }
     this.#entries.set(key, postings);
     this.#bytes += size;
     for (const [old, value] of this.#entries) {

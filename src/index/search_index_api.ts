@@ -107,7 +107,7 @@ export interface SearchIndex {
   /** Forgets a log (its documents become tombstones). */
   removeLog(file: string): void;
   /** What the index holds per file (committed and in the tail). */
-  fingerprints(): Map<string, Fingerprint>;
+  fingerprints(): ReadonlyMap<string, Fingerprint>;
   search(query: string, filters?: IndexFilters): Promise<SearchAnswer>;
   listSessions(filters?: IndexFilters): SessionSummary[];
   /** Documents in the tail, not yet written out. */

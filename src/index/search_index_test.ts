@@ -228,6 +228,21 @@ test("putLog() of a rewritten log answers as indexing the final log fresh", asyn
   }
 });
 
+test("putLog() moves hits to their new lines when an edit above them shifts the file", async () => {
+  const before: LogSpec = { file: "sessions/chat-l/a.md", events: ["alpha", "bravo", "charlie"] };
+  const index = await indexOf([before]);
+  await index.flush();
+  index.putLog(makeLog({
+    ...before,
+    version: 1,
+    events: [{ content: "alpha" }, { content: "bravo", line: 20 }, { content: "charlie", line: 23 }],
+  }));
+  const lines = async (query: string) => (await index.search(query)).hits.map((hit) => hit.line);
+  assert.deepEqual(await lines("alpha"), [8]);
+  assert.deepEqual(await lines("bravo"), [20]);
+  assert.deepEqual(await lines("charlie"), [23]);
+});
+
 test("removeLog() forgets a log's events, title and record", async () => {
   const index = await indexOf();
   await index.flush();
@@ -542,3 +557,68 @@ test("search() with limit 0 counts the matches and shows none", async () => {
   const index = await indexOf();
   assert.deepEqual(await index.search("error", { limit: 0 }), { hits: [], total: 3 });
 });
+
+test("any sequence of puts, removals, flushes, merges and crashes ends where a fresh build does (property)", {
+  timeout: 120_000,
+}, async () => {
+  const words = ["ant", "bee", "cat", "dog", "eel"];
+  const files = ["sessions/chat-p/a.md", "sessions/chat-p/b.md", "sessions/chat-q/a.md"];
+  const op = fc.oneof(
+    fc.record({
+      kind: fc.constant("put" as const),
+      file: fc.constantFrom(...files),
+      title: fc.option(fc.constantFrom(...words)),
+      events: fc.array(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 5 }), { maxLength: 6 }),
+    }),
+    fc.record({ kind: fc.constant("remove" as const), file: fc.constantFrom(...files) }),
+    fc.record({ kind: fc.constantFrom("flush" as const, "merge" as const) }),
+    fc.record({ kind: fc.constant("crash" as const), call: fc.constantFrom<StorageCall>("writeSegment", "commit") }),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(op, { maxLength: 25 }), async (ops) => {
+      const storage = new MemoryStorage();
+      let index = await openSearchIndex(storage, { mergeFactor: 2, maxSegments: 3 });
+      const disk = new Map<string, IndexedLog>();
+      let version = 0;
+      for (const step of ops) {
+        if (step.kind === "put") {
+          const log = makeLog({
+            file: step.file,
+            title: step.title,
+            version: ++version,
+            events: step.events.map((event) => event.join(" ")),
+          });
+          disk.set(step.file, log);
+          index.putLog(log);
+        } else if (step.kind === "remove") {
+          disk.delete(step.file);
+          index.removeLog(step.file);
+        } else if (step.kind === "flush") await index.flush();
+        else if (step.kind === "merge") await index.merge();
+        else if (step.kind === "crash") {
+          // The owner dies in its next flush; the next one opens the storage and catches up from the files.
+          storage.failNext(step.call);
+          await index.flush().catch((error) => assert.ok(error instanceof SimulatedCrash, String(error)));
+          storage.cancelFailures();
+          index = await recover(storage, [...disk.values()]);
+        }
+      }
+      const fresh = await openSearchIndex(new MemoryStorage());
+      for (const log of disk.values()) fresh.putLog(log);
+      const expected = await propertyAnswers(fresh, words);
+      assert.deepEqual(await propertyAnswers(index, words), expected, "live");
+      await index.flush();
+      while (await index.merge()) { /* until none is due */ }
+      assert.deepEqual(await propertyAnswers(await recover(storage, [...disk.values()]), words), expected, "reopened");
+    }),
+    { numRuns: 80, seed: 7 },
+  );
+});
+
+async function propertyAnswers(index: SearchIndex, words: string[]): Promise<unknown> {
+  const results: unknown[] = [index.listSessions(), [...index.fingerprints()].sort()];
+  for (const query of [...words, "ant bee", "cat OR dog", '"ant bee"', "-ant eel"]) {
+    results.push(await index.search(query, { limit: 100 }));
+  }
+  return results;
+}

@@ -280,6 +280,8 @@ class Owner {
   /** A background catch-up is queued: notices coalesce into it. */
   #catchUpQueued = false;
   #pending = new Map<net.Socket, Set<number>>();
+  /** The last progress told to waiting clients, repeated as a heartbeat while a long step says nothing new. */
+  #lastProgress = { done: 0, total: 0, what: "working", at: 0 };
   #lastActivity = Date.now();
   #running = 0;
   /** Set once the index was found damaged while serving: the owner answers no more and hands over. */
@@ -318,6 +320,7 @@ class Owner {
     }, "background");
     const reason = await new Promise<string>((resolve) => {
       const timer = setInterval(() => {
+        this.#heartbeat();
         if (!existsSync(this.#root)) resolve("the store folder is gone");
         else if (!existsSync(socketPath)) resolve("the socket was removed");
         else if (this.#running === 0 && Date.now() - this.#lastActivity > this.#idleMs) resolve("idle");
@@ -485,10 +488,24 @@ class Owner {
     return (done, total) => {
       if (Date.now() - last < 200 && done !== total) return;
       last = Date.now();
+      this.#lastProgress = { done, total, what, at: last };
       for (const [socket, ids] of this.#pending) {
         for (const id of ids) send(socket, { id, progress: { done, total, what } });
       }
     };
+  }
+
+  /**
+   * Tells waiting clients the owner is alive while one long step (writing a large segment, a merge, compacting)
+   * reports nothing new: a client gives up only on an owner that has really stopped answering.
+   */
+  #heartbeat(): void {
+    if (this.#running === 0 || Date.now() - this.#lastProgress.at < 5_000) return;
+    const { done, total, what } = this.#lastProgress;
+    this.#lastProgress.at = Date.now();
+    for (const [socket, ids] of this.#pending) {
+      for (const id of ids) send(socket, { id, progress: { done, total, what } });
+    }
   }
 }
 

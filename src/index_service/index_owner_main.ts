@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { commandArgs, env, exit } from "../runtime/process.ts";
 import { runIndexOwner } from "./index_owner.ts";
 import { indexConnection } from "./index_settings.ts";
@@ -25,6 +26,12 @@ export async function indexOwnerMain(args: string[]): Promise<number> {
     const n = Number(env(name) ?? "");
     return Number.isSafeInteger(n) && n > 0 ? n : undefined;
   };
+  // Whatever the owner is doing (opening, a long sweep, a query the database never answers), a store that is
+  // gone has no one to serve: leave rather than hold its files.
+  const gone = setInterval(() => {
+    if (!existsSync(root)) exit(0);
+  }, 1_000);
+  (gone as { unref?: () => void }).unref?.();
   return await runIndexOwner({
     root,
     connection: indexConnection(root, value("--db")),

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { SearchIndex } from "../index/search_index_api.ts";
 import type { ParseWarning } from "../model/log.ts";
@@ -165,13 +166,23 @@ export class IndexService {
     await this.persist();
   }
 
-  /** The watcher saw a change: a log, or a whole session folder (created, removed, archived). */
+  /**
+   * The watcher saw a change: a log, or a whole session folder (created,
+   * removed, archived). A folder's logs are those the index knows under it and
+   * those in it now: listing one folder, not sweeping the store.
+   */
   #changed(path: string): void {
     if (path.endsWith(".md")) {
       this.#dirty.add(path);
-    } else {
-      for (const file of this.#index.fingerprints().keys()) if (file.startsWith(`${path}/`)) this.#dirty.add(file);
-      this.#sweepOwed = true; // a new folder's logs are found by listing it: a sweep does that
+      return;
+    }
+    for (const file of this.#index.fingerprints().keys()) if (file.startsWith(`${path}/`)) this.#dirty.add(file);
+    try {
+      for (const name of readdirSync(join(this.#root, path))) {
+        if (name.endsWith(".md")) this.#dirty.add(`${path}/${name}`);
+      }
+    } catch {
+      // gone, or not a folder: what the index knew of it is already marked
     }
   }
 

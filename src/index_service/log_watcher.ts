@@ -47,7 +47,7 @@ export class LogWatcher {
     return this.#healthy;
   }
 
-  /** Marks a sweep as having covered whatever was missed; the watcher stays unhealthy if it is closed. */
+  /** Stops watching (the watcher is unhealthy from then on). */
   close(): void {
     this.#watcher?.close();
     this.#watcher = undefined;

@@ -37,6 +37,13 @@ export class InvalidInputError extends CruError {
     super("invalid_input", `invalid ${input} ${JSON.stringify(shown)}: expected ${expected}`);
     this.input = input;
   }
+
+  /** The error for an input that may hold a secret (text, tool arguments): its value is not repeated. */
+  static withheld(input: string, expected: string): InvalidInputError {
+    const error = new InvalidInputError(input, "", expected);
+    error.message = `invalid ${input} (not repeated here: it may hold a secret): expected ${expected}`;
+    return error;
+  }
 }
 
 /** No session with this id exists in the store. */
@@ -51,8 +58,14 @@ export class SessionNotFoundError extends CruError {
 /** Every event of a write was vetoed by a plugin: nothing was written. */
 export class EventVetoedError extends CruError {
   readonly plugin: string;
-  constructor(plugin: string, sessionId: string) {
-    super("event_vetoed", `not written: plugin ${plugin} vetoed the event for ${sessionId}`);
+  constructor(plugin: string, sessionId: string, reason?: string) {
+    super(
+      "event_vetoed",
+      reason
+        ? `not written: plugin ${plugin} must check everything written and ${reason}; ` +
+          `refused for ${sessionId} rather than written unchecked`
+        : `not written: plugin ${plugin} vetoed the event for ${sessionId}`,
+    );
     this.plugin = plugin;
   }
 }

@@ -30,6 +30,11 @@ export interface StoredEvent extends SessionEvent {
   file: string;
 }
 
+/** An event as read back from its log: also the 1-based line it starts on. */
+export interface ReadEvent extends StoredEvent {
+  line: number;
+}
+
 /** An event not yet written: the store gives it its time. */
 export interface NewEvent {
   role: Role;
@@ -54,7 +59,7 @@ const TOOL_NAME = /^[^\s[\]]{1,200}$/;
  */
 export function validateNewEvent(event: NewEvent): NewEvent {
   if (!isRole(event.role)) throw new InvalidInputError("role", String(event.role), `one of ${ROLES.join(", ")}`);
-  if (typeof event.content !== "string") throw new InvalidInputError("content", String(event.content), "text");
+  if (typeof event.content !== "string") throw InvalidInputError.withheld("content", "text");
   const content = event.content.toWellFormed();
   if (event.role !== "tool") {
     if (event.tool !== undefined || event.args !== undefined) {
@@ -66,7 +71,7 @@ export function validateNewEvent(event: NewEvent): NewEvent {
   if (!TOOL_NAME.test(tool)) throw new InvalidInputError("tool name", tool, "a name without spaces or brackets");
   const args = event.args ?? {};
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
-    throw new InvalidInputError("tool args", JSON.stringify(args), "a JSON object");
+    throw InvalidInputError.withheld("tool args", "a JSON object");
   }
   if (nestsDeeperThan(args, MAX_JSON_DEPTH)) {
     throw new InvalidInputError("tool args", "{…}", `JSON nested at most ${MAX_JSON_DEPTH} levels deep`);

@@ -41,7 +41,7 @@ export interface LogSummaryInput {
  *   started: "2024-01-15T10:30:00Z", ended: null, events: 2, lastEventMs: Date.parse("2024-01-15T10:31:00Z"), mtimeMs: 0,
  * };
  * const summary = summarizeSession([log]);
- * console.assert(summary.title === "Fix" && summary.last_activity === "2024-01-15T10:31:00.000Z");
+ * console.assert(summary.title === "Fix" && summary.last_activity === "2024-01-15T10:31:00Z");
  * ```
  */
 export function summarizeSession(logs: readonly LogSummaryInput[]): SessionSummary {

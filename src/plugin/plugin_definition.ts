@@ -52,6 +52,13 @@ export interface PluginDefinition {
   version?: string;
   /** A short description for `cru plugin list`. */
   description?: string;
+  /**
+   * When one of its waterfall handlers (`event:before-append`,
+   * `session:before-start`) throws or times out, refuse the event or session
+   * instead of going on without it — for plugins whose job is to keep
+   * something out of the store, such as redaction.
+   */
+  failClosed?: boolean;
   setup(ctx: PluginContext): void | Promise<void>;
 }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { closeSync, constants, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, constants, ftruncateSync, lstatSync, openSync, readSync, writeSync } from "node:fs";
 import { CruError } from "../model/errors.ts";
 
 /** An open lock file. Its small text content is free for the holder to use. */
@@ -18,6 +18,13 @@ export interface LockFile {
   /** Replaces the lock file's text (no fsync: it has to survive a crash of this process, not of the machine). */
   write(text: string): void;
   close(): void;
+}
+
+/** A lock file that is a symbolic link (or turned into one): never followed, so a planted link cannot aim cru's writes. */
+export class LockFileLinkError extends CruError {
+  constructor(path: string) {
+    super("lock_file_link", `${path} is a symbolic link; cru does not follow links for lock files (remove it)`);
+  }
 }
 
 interface DenoFsFile {
@@ -33,7 +40,7 @@ interface DenoLike {
   openSync(
     path: string,
     options: { read: boolean; write: boolean; create: boolean },
-  ): DenoFsFile & { readonly rid?: number };
+  ): DenoFsFile & { readonly rid?: number; statSync(): { ino: number | null } };
 }
 interface BunFfi {
   dlopen(path: string, symbols: Record<string, { args: string[]; returns: string }>): {
@@ -60,7 +67,7 @@ if (isBun && !deno) {
 }
 
 /**
- * Opens (creating if needed) a lock file.
+ * Opens (creating if needed) a lock file, never through a symbolic link.
  *
  * @example
  * ```ts ignore
@@ -78,7 +85,14 @@ export function openLockFile(path: string): LockFile {
 
 /** Deno: node:fs descriptors are not OS descriptors there, so lock and text both go through one Deno.FsFile. */
 function denoLockFile(path: string): LockFile {
+  // Deno cannot open with O_NOFOLLOW: check the name before and after opening instead.
+  if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) throw new LockFileLinkError(path);
   const file = deno!.openSync(path, { read: true, write: true, create: true });
+  const after = lstatSync(path, { throwIfNoEntry: false });
+  if (!after || after.isSymbolicLink() || after.ino !== file.statSync().ino) {
+    file.close();
+    throw new LockFileLinkError(path);
+  }
   return {
     tryLock: (exclusive) => file.tryLockSync(exclusive),
     unlock: () => file.unlockSync(),
@@ -99,7 +113,13 @@ function denoLockFile(path: string): LockFile {
 
 /** Bun: one real OS descriptor serves flock() and the text. */
 function bunLockFile(path: string, flock: (fd: number, operation: number) => number): LockFile {
-  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+  } catch (error) {
+    if ((error as { code?: string }).code === "ELOOP") throw new LockFileLinkError(path);
+    throw error;
+  }
   return {
     tryLock: (exclusive) => flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) === 0,
     unlock: () => void flock(fd, LOCK_UN),

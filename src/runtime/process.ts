@@ -8,6 +8,7 @@ import nodeProcess from "node:process";
 import { homedir } from "node:os";
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
+import type { Readable, Writable } from "node:stream";
 import { InvalidInputError } from "../model/errors.ts";
 
 /** An environment variable, or undefined when unset or empty. */
@@ -39,6 +40,14 @@ export function cwd(): string {
 /** The user's home folder. */
 export function home(): string {
   return env("HOME") ?? homedir();
+}
+
+/**
+ * The user's own cru settings folder, outside every repository:
+ * `$XDG_CONFIG_HOME/cru`, else `~/.config/cru`.
+ */
+export function userConfigDir(): string {
+  return `${env("XDG_CONFIG_HOME") ?? `${home()}/.config`}/cru`;
 }
 
 /** True when stdout is a terminal. */
@@ -92,9 +101,23 @@ export function writeStderr(text: string): Promise<void> {
   return new Promise((resolve) => nodeProcess.stderr.write(text, () => resolve()));
 }
 
+const realExit = nodeProcess.exit.bind(nodeProcess);
+
 /** Ends the process with `code`. Needed because the index engine can keep a process alive. */
 export function exit(code: number): never {
-  nodeProcess.exit(code);
+  realExit(code);
+  throw new Error("unreachable");
+}
+
+/**
+ * From now on `process.exit()` throws instead of ending the process: only the
+ * CLI entry decides when a command ends (through {@linkcode exit}), so a
+ * plugin that calls it fails its hook, which is reported, and the command goes on.
+ */
+export function guardProcessExit(): void {
+  nodeProcess.exit = ((code?: number | string | null) => {
+    throw new Error(`process.exit(${code ?? ""}) is not allowed here: only cru ends the command`);
+  }) as typeof nodeProcess.exit;
 }
 
 interface DenoExecPath {
@@ -180,5 +203,28 @@ export function runCommand(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+  });
+}
+
+/** The process's standard input and output as streams (for protocols spoken over stdio). */
+export function stdioStreams(): { stdin: Readable; stdout: Writable } {
+  return { stdin: nodeProcess.stdin, stdout: nodeProcess.stdout };
+}
+
+/**
+ * Resolves with the signal's name at the first SIGINT or SIGTERM; from then on
+ * the process no longer dies of them, so the caller can stop cleanly.
+ */
+export function nextStopSignal(): Promise<"SIGINT" | "SIGTERM"> {
+  return new Promise((resolve) => {
+    const on = (signal: "SIGINT" | "SIGTERM") => {
+      nodeProcess.off("SIGINT", onInt);
+      nodeProcess.off("SIGTERM", onTerm);
+      resolve(signal);
+    };
+    const onInt = () => on("SIGINT");
+    const onTerm = () => on("SIGTERM");
+    nodeProcess.on("SIGINT", onInt);
+    nodeProcess.on("SIGTERM", onTerm);
   });
 }

@@ -4,13 +4,16 @@
  *
  * @module
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, constants, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
-/** Appends `text` to `path` and fsyncs it before returning. Returns the bytes written. */
-export function appendDurably(path: string, text: string): number {
-  const bytes = new TextEncoder().encode(text);
-  const fd = openSync(path, "a");
+/**
+ * Appends `text` to `path` and fsyncs it before returning. Returns the bytes
+ * written. A `path` that is a symbolic link is refused (ELOOP), never followed.
+ */
+export function appendDurably(path: string, text: string | Uint8Array): number {
+  const bytes = typeof text === "string" ? new TextEncoder().encode(text) : text;
+  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o666);
   try {
     // One write call: an O_APPEND write is never interleaved with another process's.
     let written = 0;

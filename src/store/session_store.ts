@@ -7,6 +7,7 @@
 import {
   copyFileSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -15,11 +16,11 @@ import {
   statSync,
   truncateSync,
 } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
 import { setFrontmatterScalar } from "../format/frontmatter.ts";
-import type { NewEvent, SessionEvent, StoredEvent } from "../model/event.ts";
+import type { NewEvent, ReadEvent, SessionEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
 import {
   FileNotFoundError,
@@ -48,6 +49,8 @@ export interface SessionStoreOptions {
   lockTimeoutMs?: number;
   /** The clock (tests pass their own). */
   now?: () => Date;
+  /** Told about lock records refused and torn tails left uncut (default: ignored). */
+  onWarning?: (message: string) => void;
 }
 
 /** Options for a new session. */
@@ -72,6 +75,8 @@ export interface StoredLog {
   mtimeMs: number;
   /** What was not understood in it. */
   warnings: ParseWarning[];
+  /** The 1-based line each event starts on, in the order of `log.events`. */
+  eventLines: number[];
 }
 
 /** What {@linkcode SessionStore.head} reads. */
@@ -101,7 +106,7 @@ export interface StoredSession {
   started: string;
   ended: string | null;
   logs: StoredLog[];
-  events: StoredEvent[];
+  events: ReadEvent[];
   /** Time of the newest event, or of the newest log's mtime when there are no events. */
   lastActivity: string;
   warnings: ParseWarning[];
@@ -123,6 +128,7 @@ export class SessionStore {
   readonly sessionsDir: string;
   readonly #lockTimeoutMs: number;
   readonly #now: () => Date;
+  readonly #warn: (message: string) => void;
   /** What this process last wrote to each log: while size and inode match, the tail is known. */
   readonly #tails = new Map<string, { size: number; ino: number; at: string }>();
 
@@ -131,6 +137,7 @@ export class SessionStore {
     this.sessionsDir = join(options.root, "sessions");
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
     this.#now = options.now ?? (() => new Date());
+    this.#warn = options.onWarning ?? (() => {});
   }
 
   /** The folder of a session (checked to be a safe id, not to exist). */
@@ -208,7 +215,7 @@ export class SessionStore {
       }
       const at = this.#turnTime(previousAt, events[0]?.role);
       const written: SessionEvent[] = events.map((event) => ({ ...event, at }));
-      const added = appendRecorded(lock, file, stat.size, renderEvents(written, previousAt));
+      const added = appendRecorded(lock, file, stat.size, new TextEncoder().encode(renderEvents(written, previousAt)));
       this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
       return { id, file, at, events: written };
     });
@@ -229,7 +236,7 @@ export class SessionStore {
       const file = this.#currentLog(dir);
       const stat = statSync(file);
       const previousAt = lastTurnAt(file, stat.size);
-      const added = appendRecorded(lock, file, stat.size, renderEvents(events, previousAt));
+      const added = appendRecorded(lock, file, stat.size, new TextEncoder().encode(renderEvents(events, previousAt)));
       const at = events.at(-1)?.at ?? previousAt ?? "";
       this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
       return { id, file, at, events: [...events] };
@@ -237,7 +244,7 @@ export class SessionStore {
   }
 
   /** Starts a continuation log whose context line carries `summary`. Returns the new log. */
-  async compact(id: string, summary: string): Promise<WriteReceipt> {
+  async compact(id: string, summary: string, options: { at?: string } = {}): Promise<WriteReceipt> {
     const dir = this.#existingDir(id);
     return await this.#exclusive(dir, id, () => {
       const names = this.#logNames(dir);
@@ -246,7 +253,11 @@ export class SessionStore {
       if (head.log.meta.ended !== undefined) {
         throw new SessionStateError(`session ${JSON.stringify(id)} has ended; it cannot be compacted`);
       }
-      const now = this.#now();
+      // An import starts the continuation at the source's time; never before the log it continues.
+      const given = options.at === undefined ? undefined : new Date(options.at);
+      const now = given && !Number.isNaN(given.getTime()) && given.getTime() >= Date.parse(head.log.meta.started)
+        ? given
+        : this.#now();
       const name = nextLogName(now, names);
       const first = names.length === 1
         ? head
@@ -266,20 +277,53 @@ export class SessionStore {
     });
   }
 
-  /** Copies a file into the session's `artifacts/` and links it from the log. */
-  async attach(id: string, source: string, name?: string): Promise<WriteReceipt & { artifact: string }> {
+  /**
+   * Copies a file into the session's `artifacts/` (or writes `content` there
+   * instead, e.g. the file's text with secrets redacted) and links it from the
+   * log. Only regular files: folders, FIFOs, devices and sockets are refused.
+   */
+  async attach(
+    id: string,
+    source: string,
+    name?: string,
+    content?: Uint8Array,
+  ): Promise<WriteReceipt & { artifact: string }> {
     const dir = this.#existingDir(id);
-    if (!existsSync(source) || !statSync(source).isFile()) throw new FileNotFoundError(source, "file to attach");
+    const stat = statSync(source, { throwIfNoEntry: false });
+    if (!stat) throw new FileNotFoundError(source, "file to attach");
+    if (!stat.isFile()) {
+      const kind = stat.isDirectory()
+        ? "a folder"
+        : stat.isFIFO()
+        ? "a FIFO"
+        : stat.isSocket()
+        ? "a socket"
+        : stat.isCharacterDevice() || stat.isBlockDevice()
+        ? "a device"
+        : "not a regular file";
+      throw new InvalidInputError("file to attach", source, `a regular file (it is ${kind})`);
+    }
     const wanted = name ?? basename(source);
     if (!/^[^/\\\0]+$/.test(wanted) || wanted === "." || wanted === ".." || wanted.startsWith(".")) {
       throw new InvalidInputError("artifact name", wanted, "a file name without '/', '\\' or a leading '.'");
     }
     const artifacts = join(dir, "artifacts");
+    const existing = lstatSync(artifacts, { throwIfNoEntry: false });
+    if (existing && !existing.isDirectory()) {
+      throw new SessionStateError(
+        `${artifacts} is ${existing.isSymbolicLink() ? "a symbolic link" : "not a folder"}; ` +
+          "cru does not follow links out of the store (replace it with a folder)",
+      );
+    }
     mkdirSync(artifacts, { recursive: true });
-    const finalName = uniqueName(wanted, (candidate) => existsSync(join(artifacts, candidate)));
+    const finalName = uniqueName(
+      wanted,
+      (candidate) => lstatSync(join(artifacts, candidate), { throwIfNoEntry: false }) !== undefined,
+    );
     const staging = join(artifacts, `.${finalName}.${crypto.randomUUID().slice(0, 8)}.tmp`);
     try {
-      copyFileSync(source, staging);
+      if (content === undefined) copyFileSync(source, staging);
+      else writeAtomically(staging, content);
       renameSync(staging, join(artifacts, finalName));
     } catch (error) {
       rmSync(staging, { force: true }); // a full disk leaves no partial copy behind
@@ -293,6 +337,44 @@ export class SessionStore {
       rmSync(join(artifacts, finalName), { force: true });
       throw error;
     }
+  }
+
+  /** The session's artifacts that are regular files (links and hidden staging files are left out), sorted. */
+  artifactFiles(id: string): string[] {
+    const artifacts = join(this.#existingDir(id), "artifacts");
+    if (!lstatSync(artifacts, { throwIfNoEntry: false })?.isDirectory()) return [];
+    return readdirSync(artifacts, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.startsWith("."))
+      .map((entry) => join(artifacts, entry.name))
+      .sort();
+  }
+
+  /**
+   * Rewrites some of the session's files under its exclusive lock, each
+   * atomically: `transform` gets each file's text and returns the new text,
+   * or undefined to leave it. Only the session's own logs and artifacts.
+   * Returns the files rewritten.
+   */
+  async rewriteFiles(
+    id: string,
+    files: readonly string[],
+    transform: (text: string, file: string) => string | undefined,
+  ): Promise<string[]> {
+    const dir = this.#existingDir(id);
+    return await this.#exclusive(dir, id, () => {
+      const own = new Set([...this.#logNames(dir).map((name) => join(dir, name)), ...this.artifactFiles(id)]);
+      const rewritten: string[] = [];
+      for (const file of files) {
+        if (!own.has(file)) throw new InvalidInputError("file", file, `a log or artifact of session ${id}`);
+        const text = readFileSync(file, "utf8");
+        const next = transform(text, file);
+        if (next === undefined || next === text) continue;
+        writeAtomically(file, next);
+        this.#tails.delete(file);
+        rewritten.push(file);
+      }
+      return rewritten;
+    });
   }
 
   /** Marks the session ended (`ended:` in the current log's frontmatter). Ending twice keeps the first time. */
@@ -332,6 +414,7 @@ export class SessionStore {
           size: committed ?? stat.size,
           mtimeMs: stat.mtimeMs,
           warnings: parsed.warnings,
+          eventLines: parsed.eventLines,
         };
       });
       return summarize(id, dir, logs);
@@ -344,8 +427,17 @@ export class SessionStore {
    */
   async readLogFile(id: string, file: string): Promise<LogSnapshot> {
     const dir = this.#existingDir(id);
+    // Only a log of this session, and never through a link: the path may come from another process.
+    if (dirname(file) !== dir || !isLogFileName(basename(file))) {
+      throw new InvalidInputError("log file", file, `a log (*.md) directly in ${dir}`);
+    }
     return await this.#shared(dir, id, (lock) => {
-      const stat = statSync(file);
+      const stat = lstatSync(file);
+      if (!stat.isFile()) {
+        throw new SessionStateError(
+          `${file} is not a regular file (a link?); cru does not follow links out of the store`,
+        );
+      }
       const all = readFileSync(file);
       const committed = lock.committedSize(basename(file)) ?? all.length;
       const bytes = all.subarray(0, Math.min(committed, all.length));
@@ -367,7 +459,7 @@ export class SessionStore {
       }
       for (const name of names) {
         try {
-          const stat = statSync(join(dir, name));
+          const stat = lstatSync(join(dir, name)); // a planted link is never read into the index
           if (stat.isFile()) logs.push({ id, file: join(dir, name), size: stat.size, mtimeMs: stat.mtimeMs });
         } catch {
           // removed meanwhile
@@ -415,7 +507,14 @@ export class SessionStore {
 
   #existingDir(id: string): string {
     const dir = this.sessionDir(id);
-    if (!existsSync(dir)) throw new SessionNotFoundError(id, this.sessionsDir);
+    const stat = lstatSync(dir, { throwIfNoEntry: false });
+    if (!stat) throw new SessionNotFoundError(id, this.sessionsDir);
+    if (!stat.isDirectory()) {
+      throw new SessionStateError(
+        `${dir} is ${stat.isSymbolicLink() ? "a symbolic link" : "not a folder"}; ` +
+          "cru does not follow links out of the store (replace it with the session folder)",
+      );
+    }
     return dir;
   }
 
@@ -430,11 +529,21 @@ export class SessionStore {
   }
 
   #locked<T>(dir: string, id: string, exclusive: boolean, work: (lock: HeldSessionLock) => T): Promise<T> {
-    return withSessionLock(dir, { exclusive, timeoutMs: this.#lockTimeoutMs, what: `the lock of session ${id}` }, work);
+    const what = `the lock of session ${id}`;
+    return withSessionLock(dir, { exclusive, timeoutMs: this.#lockTimeoutMs, what, warn: this.#warn }, work);
   }
 
   #logNames(dir: string): string[] {
-    const names = sortLogNames(readdirSync(dir).filter(isLogFileName));
+    const entries = readdirSync(dir, { withFileTypes: true }).filter((entry) => isLogFileName(entry.name));
+    for (const entry of entries) {
+      if (!entry.isFile()) {
+        throw new SessionStateError(
+          `${join(dir, entry.name)} is ${entry.isSymbolicLink() ? "a symbolic link" : "not a regular file"}; ` +
+            "cru does not follow links out of the store (replace it with the log itself)",
+        );
+      }
+    }
+    const names = sortLogNames(entries.map((entry) => entry.name));
     if (names.length === 0) throw new SessionStateError(`session folder ${dir} holds no log (*.md) file`);
     return names;
   }
@@ -470,7 +579,9 @@ function uniqueName(name: string, taken: (candidate: string) => boolean): string
 function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
   const first = logs[0].log;
   const last = logs.at(-1)!.log;
-  const events = logs.flatMap(({ file, log }) => log.events.map((event) => ({ ...event, file })));
+  const events = logs.flatMap(({ file, log, eventLines }) =>
+    log.events.map((event, i) => ({ ...event, file, line: eventLines[i] ?? 1 }))
+  );
   let newestMs = -Infinity;
   let newest = "";
   for (const event of events) {
@@ -494,15 +605,15 @@ function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
 }
 
 /**
- * Appends `text` to `file` (now `size` bytes) under the lock's record of the
+ * Appends `bytes` to `file` (now `size` bytes) under the lock's record of the
  * append: a crash mid-write is repaired by the next writer; a failed write (a
  * full disk) is cut back at once, so no torn event stays in the log.
  */
-function appendRecorded(lock: HeldSessionLock, file: string, size: number, text: string): number {
-  lock.beginAppend(basename(file), size);
+function appendRecorded(lock: HeldSessionLock, file: string, size: number, bytes: Uint8Array): number {
+  lock.beginAppend(basename(file), size, bytes);
   let added: number;
   try {
-    added = appendDurably(file, text);
+    added = appendDurably(file, bytes);
   } catch (error) {
     try {
       if (statSync(file).size > size) truncateSync(file, size);

@@ -1,9 +1,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { SessionStore } from "./session_store.ts";
-import { SESSION_LOCK_NAME } from "./session_lock.ts";
+import { SESSION_LOCK_NAME, withSessionLock } from "./session_lock.ts";
 import { findStoreDir } from "./store_location.ts";
 import { parseLog } from "../format/parse_log.ts";
 import { withTempDir } from "../../tests/_helpers/temp_dir.ts";
@@ -158,19 +169,96 @@ test("an unknown session and a path-like id are refused without writing anything
     assert.equal(existsSync(join(root, "sessions")), false);
   }));
 
+/** What a writer killed mid-append leaves: its lock record, and the first `torn` bytes of its event. */
+async function interruptedAppend(dir: string, file: string, text: string, torn: number): Promise<void> {
+  const bytes = new TextEncoder().encode(text);
+  await withSessionLock(dir, { exclusive: true, timeoutMs: 5_000, what: "test" }, (lock) => {
+    lock.beginAppend(file.split("/").at(-1)!, statSync(file).size, bytes);
+    appendFileSync(file, bytes.subarray(0, torn)); // …and the writer dies before endAppend()
+  });
+}
+
 test("an append interrupted mid-write is cut back by the next writer, so no torn event is read", () =>
   withTempDir(async (root) => {
     const store = new SessionStore({ root });
     const { id, file, dir } = store.create({ type: "chat" });
     await store.append(id, [{ role: "user", content: "kept" }]);
-    // What a writer killed mid-append leaves: the record of the size before, and half an event.
-    const size = statSync(file).size;
-    writeFileSync(join(dir, SESSION_LOCK_NAME), `${size} ${file.split("/").at(-1)}`);
-    appendFileSync(file, "\n**Assistant:** half of an ev");
+    await interruptedAppend(dir, file, "\n**Assistant:** half of an event that never ended\n", 28);
+    assert.match(readFileSync(file, "utf8"), /half of an e$/);
     assert.deepEqual((await store.read(id)).events.map((e) => e.content), ["kept"], "readers ignore the torn tail");
     await store.append(id, [{ role: "assistant", content: "whole" }]);
     assert.deepEqual((await store.read(id)).events.map((e) => e.content), ["kept", "whole"]);
     assert.doesNotMatch(readFileSync(file, "utf8"), /half/);
+  }));
+
+test("a hand edit made after an interrupted append is never cut by the next append", () =>
+  withTempDir(async (root) => {
+    const warnings: string[] = [];
+    const store = new SessionStore({ root, onWarning: (m) => warnings.push(m) });
+    const { id, file, dir } = store.create({ type: "chat" });
+    await store.append(id, [{ role: "user", content: "kept" }]);
+    await interruptedAppend(dir, file, "\n**Assistant:** half of an event that never ended, and long enough\n", 20);
+    // Someone opens the log, rewrites the torn line and saves: same length range, other bytes.
+    const text = readFileSync(file, "utf8");
+    writeFileSync(file, text.replace(/\*\*Assistant:\*\* half$/, "**Assistant:** fixed"));
+    await store.append(id, [{ role: "assistant", content: "after" }]);
+    assert.match(readFileSync(file, "utf8"), /\*\*Assistant:\*\* fixed/);
+    assert.match(warnings.join("\n"), /changed after an interrupted append; left as it is/);
+    // An edit that grew the file past the append's end is kept too.
+    await interruptedAppend(dir, file, "\n**Assistant:** torn again\n", 10);
+    appendFileSync(file, "\n\n**User:** a paragraph typed by hand, longer than the torn event was going to be\n");
+    await store.append(id, [{ role: "assistant", content: "later" }]);
+    assert.match(readFileSync(file, "utf8"), /a paragraph typed by hand/);
+  }));
+
+test("a planted lock record naming a path outside the session folder cuts nothing", () =>
+  withTempDir(async (root) => {
+    const warnings: string[] = [];
+    const store = new SessionStore({ root, onWarning: (m) => warnings.push(m) });
+    const victim = join(root, "victim.txt");
+    writeFileSync(victim, "precious\n");
+    const { id, dir, file } = store.create({ type: "chat" });
+    const before = readFileSync(file, "utf8");
+    for (
+      const record of [
+        "0 ../../victim.txt",
+        JSON.stringify({ v: 2, log: "../../victim.txt", size: 0, end: 100, tail: "", head: "" }),
+        JSON.stringify({ v: 2, log: "../../x.md", size: 0, end: 100, tail: "", head: "" }),
+        JSON.stringify({ v: 2, log: "2024-01-01-0000.md", size: 0, end: 10 ** 9, tail: "", head: "" }),
+      ]
+    ) {
+      writeFileSync(join(dir, SESSION_LOCK_NAME), record);
+      await store.append(id, [{ role: "user", content: "hello" }]);
+    }
+    assert.equal(readFileSync(victim, "utf8"), "precious\n");
+    assert.ok(readFileSync(file, "utf8").startsWith(before));
+    assert.equal((await store.read(id)).events.length, 4);
+    assert.match(warnings.join("\n"), /not an append cru made; ignored/);
+  }));
+
+test("a lock file or log that is a symbolic link is refused, and its target left untouched", () =>
+  withTempDir(async (root) => {
+    const store = new SessionStore({ root });
+    const victim = join(root, "victim.txt");
+    writeFileSync(victim, "precious\n");
+    const a = store.create({ type: "chat" });
+    rmSync(join(a.dir, SESSION_LOCK_NAME), { force: true });
+    symlinkSync(victim, join(a.dir, SESSION_LOCK_NAME));
+    await assert.rejects(store.append(a.id, [{ role: "user", content: "x" }]), { code: "lock_file_link" });
+    const b = store.create({ type: "chat" });
+    rmSync(b.file);
+    symlinkSync(victim, b.file);
+    await assert.rejects(store.append(b.id, [{ role: "user", content: "x" }]), /symbolic link/);
+    const c = store.create({ type: "chat" });
+    const outside = join(root, "elsewhere");
+    mkdirSync(outside);
+    renameSync(c.dir, join(outside, c.id));
+    symlinkSync(join(outside, c.id), c.dir);
+    await assert.rejects(store.append(c.id, [{ role: "user", content: "x" }]), /symbolic link/);
+    assert.equal(readFileSync(victim, "utf8"), "precious\n");
+    const logs = readdirSync(join(outside, c.id)).filter((n) => n.endsWith(".md"));
+    assert.equal(logs.length, 1);
+    assert.doesNotMatch(readFileSync(join(outside, c.id, logs[0]), "utf8"), /\*\*User:\*\*/);
   }));
 
 test("findStoreDir() prefers --dir, then CRU_DIR, then the nearest .crucible, then ~/.crucible", () =>
@@ -216,4 +304,17 @@ test("create() with a given id and start time, and appendTimed() with the events
     await assert.rejects(store.appendTimed(created.id, [{ role: "user", content: "x", at: "yesterday" }]), {
       code: "invalid_input",
     });
+  }));
+
+test("readLogFile() reads only a log of that session, never through a link or a path that leaves it", () =>
+  withTempDir(async (root) => {
+    const store = new SessionStore({ root });
+    const { id, dir, file } = store.create({ type: "chat" });
+    writeFileSync(join(root, "outside.md"), "---\nsession_id: x\n---\n\n**User:** not yours\n");
+    assert.equal((await store.readLogFile(id, file)).file, file);
+    await assert.rejects(store.readLogFile(id, join(dir, "..", "..", "outside.md")), { code: "invalid_input" });
+    await assert.rejects(store.readLogFile(id, join(dir, ".lock")), { code: "invalid_input" });
+    symlinkSync(join(root, "outside.md"), join(dir, "2099-01-01-0000.md"));
+    await assert.rejects(store.readLogFile(id, join(dir, "2099-01-01-0000.md")), /not a regular file/);
+    assert.ok(!store.allLogs().some((log) => log.file.endsWith("2099-01-01-0000.md")), "links are not listed");
   }));

@@ -6,13 +6,25 @@ import { bold, dim, red } from "../style.ts";
 
 export function registerPluginList(plugin: Command, sink: OutputSink): void {
   withCommonOptions(
-    plugin.command("list").description("list plugins (built in and .crucible/plugins/) and their hooks"),
+    plugin.command("list").description(
+      "list plugins (built in, your own in ~/.config/cru/plugins/, the store's .crucible/plugins/), " +
+        "whether each is trusted, and their hooks",
+    ),
   )
     .action(async (options: CommonOptions) => {
       const plugins = await openStore(options).plugins();
       const lines = plugins.map((p) => {
-        const state = p.error ? red(`error: ${p.error}`) : p.enabled ? "" : dim("disabled");
-        const head = `${bold(p.name)}${p.version ? dim(` ${p.version}`) : ""}  ${dim(p.source)}  ${state}`.trimEnd();
+        const untrusted = p.trust === "untrusted" || p.trust === "changed";
+        const state = untrusted
+          ? red(`${p.trust === "changed" ? "changed since trusted" : "untrusted"} (cru plugin trust ${p.source})`)
+          : p.error
+          ? red(`error: ${p.error}`)
+          : p.enabled
+          ? ""
+          : dim("disabled");
+        const trust = p.trust === "builtin" ? "" : dim(` [${p.trust}]`);
+        const head = `${bold(p.name)}${p.version ? dim(` ${p.version}`) : ""}  ${dim(p.source)}${trust}  ${state}`
+          .trimEnd();
         const hooks = p.hooks.length > 0 ? `\n  hooks: ${p.hooks.join(", ")}` : "";
         return `${head}${p.description ? `\n  ${p.description}` : ""}${hooks}`;
       });

@@ -42,29 +42,36 @@ async function eventFrom(text: string | undefined, options: AppendOptions): Prom
       throw new InvalidInputError("--role", options.role, "no --role together with --tool");
     }
     if (text !== undefined) {
-      throw new InvalidInputError("argument", text, "the tool's result in --result or stdin, not as TEXT");
+      throw InvalidInputError.withheld("argument", "the tool's result in --result or stdin, not as TEXT");
     }
     const args = parseArgs(options.args);
     const result = options.result ?? await stdinText("--result");
     return { role: "tool", tool: options.tool, args, content: result };
   }
   if (options.args !== undefined || options.result !== undefined) {
-    throw new InvalidInputError("--args/--result", options.args ?? options.result ?? "", "--tool NAME with them");
+    throw InvalidInputError.withheld(options.args !== undefined ? "--args" : "--result", "--tool NAME with it");
   }
   if (options.role === undefined) throw new InvalidInputError("append", "", "--role ROLE or --tool NAME");
   return { role: options.role as NewEvent["role"], content: text ?? await stdinText("TEXT") };
 }
 
+/** Deeper `--args` than this is refused (before parsing, which would overflow the stack on 30 000 levels). */
+const MAX_ARGS_DEPTH = 64;
+
 function parseArgs(json: string | undefined): Record<string, unknown> {
   if (json === undefined) return {};
+  const expected = 'a JSON object such as \'{"path":"a.md"}\'';
+  if (jsonDepth(json) > MAX_ARGS_DEPTH) {
+    throw InvalidInputError.withheld("--args", `${expected}, nested at most ${MAX_ARGS_DEPTH} deep`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch {
-    throw new InvalidInputError("--args", json, 'a JSON object such as \'{"path":"a.md"}\'');
+    throw InvalidInputError.withheld("--args", expected);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InvalidInputError("--args", json, 'a JSON object such as \'{"path":"a.md"}\'');
+    throw InvalidInputError.withheld("--args", expected);
   }
   return value as Record<string, unknown>;
 }
@@ -75,4 +82,21 @@ async function stdinText(what: string): Promise<string> {
   if (text === "") throw new InvalidInputError(what, "", `${what}, or text piped on stdin (stdin was empty)`);
   // Like `git commit -F -`: the newline that ends piped text is not part of it.
   return text.replace(/\r?\n$/, "");
+}
+
+/** How deeply `json` nests brackets (outside strings), without parsing it. */
+function jsonDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{" || c === "[") deepest = Math.max(deepest, ++depth);
+    else if (c === "}" || c === "]") depth--;
+  }
+  return deepest;
 }

@@ -1,39 +1,39 @@
-/** `cru session show`: a whole session, as a conversation, JSON or raw markdown. */
+/** `cru session show`: a whole session, as a conversation, JSON or raw markdown; paged on a terminal. */
 import type { Command } from "commander";
 import type { SessionView } from "../../core/crucible.ts";
+import { page } from "../../runtime/pager.ts";
+import { env, stdinIsTerminal, stdoutIsTerminal } from "../../runtime/process.ts";
 import { type CommonOptions, openStore, withCommonOptions } from "../common_options.ts";
 import type { OutputSink } from "../output.ts";
+import { palette } from "../render/paint.ts";
+import { sessionData } from "../render/session_data.ts";
+import { renderSessionForTerminal } from "../render/session_terminal.ts";
 import { bold, cyan, dim, green, magenta, red, yellow } from "../style.ts";
 
 export function registerSessionShow(session: Command, sink: OutputSink): void {
   withCommonOptions(
     session.command("show")
-      .description("show a session: all its logs as one conversation")
+      .description("show a session: all its logs as one conversation (through $PAGER on a terminal)")
       .argument("<id>", "session id")
-      .option("--markdown", "print the logs' markdown as it is on disk"),
-  ).action(async (id: string, options: CommonOptions & { markdown?: boolean }) => {
+      .option("--markdown", "print the logs' markdown as it is on disk")
+      .option("--no-pager", "print instead of paging, also on a terminal"),
+  ).action(async (id: string, options: CommonOptions & { markdown?: boolean; pager: boolean }) => {
     const cru = openStore(options);
     const view = await cru.show(id);
     const warnings = view.warnings.map((w) => `warning: ${w.file}:${w.line}: ${w.message}`);
-    const data = {
-      id: view.id,
-      type: view.type,
-      title: view.title,
-      started: view.started,
-      ended: view.ended,
-      last_activity: view.last_activity,
-      files: view.files,
-      events: view.events.map((e) => ({
-        role: e.role,
-        content: e.content,
-        at: e.at,
-        file: e.file,
-        ...(e.role === "tool" ? { tool: e.tool, args: e.args } : {}),
-      })),
-    };
+    const paged = !options.json && !options.markdown && options.pager && stdoutIsTerminal() && stdinIsTerminal() &&
+      env("TERM") !== "dumb";
+    if (paged) {
+      const paint = palette({ colour: env("NO_COLOR") === undefined, emphasis: true });
+      const text = renderSessionForTerminal(view, paint).lines.join("\n");
+      if (await page(text)) {
+        sink.set({ data: sessionData(view), text: "", warnings });
+        return;
+      }
+    }
     sink.set({
       json: options.json,
-      data,
+      data: sessionData(view),
       text: options.markdown ? cru.markdown(id).replace(/\n$/, "") : renderSession(view),
       warnings,
     });
@@ -49,6 +49,7 @@ const ROLE_COLOUR: Record<string, (text: string) => string> = {
   note: yellow,
 };
 
+/** The plain text `show` prints when piped (and with `--no-pager`). */
 function renderSession(view: SessionView): string {
   const lines = [
     bold(view.title ?? view.id),

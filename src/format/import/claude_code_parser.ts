@@ -47,6 +47,7 @@ export class ClaudeCodeParser extends JsonLinesParser {
     const message = isObject(value.message) ? value.message : undefined;
     switch (value.type) {
       case "user":
+        if (message && value.isCompactSummary === true) return this.#compaction(message);
         return message ? this.#user(message, value.isMeta === true) : [];
       case "assistant":
         return message ? this.#assistant(message) : [];
@@ -85,6 +86,15 @@ export class ClaudeCodeParser extends JsonLinesParser {
     }
     if (texts.length > 0) items.push(...this.#add({ role, content: texts.join("\n\n") }));
     return items;
+  }
+
+  /** The summary Claude Code writes in the user's name when it compacts: a continuation log starts there. */
+  #compaction(message: JsonObject): SourceItem[] {
+    const held = this.#tools.flush(); // so the summary comes out at once, after what came before
+    const events = this.#user(message, false);
+    const summary = events.flatMap((item) => item.kind === "event" ? [item.event.content] : []).join("\n\n");
+    if (summary === "") return [...held, ...events];
+    return [...held, { kind: "compaction", line: this.line, at: this.at, summary }, ...events];
   }
 
   #assistant(message: JsonObject): SourceItem[] {

@@ -52,7 +52,9 @@ export class CodexParser extends JsonLinesParser {
     if (value.type === "response_item" && isObject(value.payload)) return this.#item(value.payload);
     if (value.type === "compacted" && isObject(value.payload)) {
       const message = text(value.payload.message);
-      return message ? this.#add("note", `Compacted: ${message}`) : [];
+      if (!message) return [];
+      const compaction = { kind: "compaction" as const, line: this.line, at: this.at, summary: message };
+      return [...this.#tools.flush(), compaction, ...this.#add("note", `Compacted: ${message}`)];
     }
     if (typeof value.type === "string" && !("payload" in value)) return this.#item(value); // the 2025 format
     return []; // event_msg repeats response items for the UI; turn_context is settings

@@ -41,8 +41,21 @@ export interface SourceWarning {
   message: string;
 }
 
+/**
+ * The source compacted its context here (Claude Code's compact summary, Codex's
+ * `compacted` line): what follows goes into a continuation log carrying
+ * `summary` as its context. Not an event itself: the summary event follows it.
+ */
+export interface SourceCompaction {
+  kind: "compaction";
+  line: number;
+  /** When it happened (a cru timestamp). */
+  at: string;
+  summary: string;
+}
+
 /** What a parser hands back for a line. */
-export type SourceItem = SourceSession | SourceEvent | SourceWarning;
+export type SourceItem = SourceSession | SourceEvent | SourceWarning | SourceCompaction;
 
 /**
  * An incremental transcript parser: lines in (without their line breaks),

@@ -84,6 +84,16 @@ export class ToolCallQueue {
     return this.add(event, line);
   }
 
+  /**
+   * Everything held goes out now (before a compaction): calls still waiting go
+   * out with an empty result, and their results, if they come, as events of
+   * their own.
+   */
+  flush(): SourceItem[] {
+    for (const entry of this.#entries) if (entry.waitingFor !== undefined) this.#giveUp(entry);
+    return this.end();
+  }
+
   /** The source has ended: calls still waiting go out with an empty result. */
   end(): SourceItem[] {
     const items = this.#entries.map((entry) => ({ kind: "event" as const, event: entry.event, line: entry.line }));

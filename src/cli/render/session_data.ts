@@ -1,0 +1,53 @@
+/**
+ * A session as `show --json` prints it (and `export --format json|jsonl`):
+ * the field names scripts rely on.
+ *
+ * @module
+ */
+import type { SessionView } from "../../core/crucible.ts";
+import type { ReadEvent } from "../../model/event.ts";
+
+/** One event of `show --json`. */
+export interface EventData {
+  role: string;
+  content: string;
+  at: string;
+  file: string;
+  line: number;
+  tool?: string;
+  args?: Record<string, unknown>;
+}
+
+/** The event as `show --json` prints it. */
+export function eventData(event: ReadEvent): EventData {
+  return {
+    role: event.role,
+    content: event.content,
+    at: event.at,
+    file: event.file,
+    line: event.line,
+    ...(event.role === "tool" ? { tool: event.tool, args: event.args } : {}),
+  };
+}
+
+/**
+ * The session as `show --json` prints it.
+ *
+ * @example
+ * ```ts ignore
+ * console.log(JSON.stringify(sessionData(await cru.show(id))));
+ * ```
+ */
+export function sessionData(view: SessionView): Record<string, unknown> & { events: EventData[] } {
+  return {
+    id: view.id,
+    type: view.type,
+    title: view.title,
+    started: view.started,
+    ended: view.ended,
+    last_activity: view.last_activity,
+    files: view.files,
+    logs: view.logs,
+    events: view.events.map(eventData),
+  };
+}
