@@ -293,6 +293,8 @@ class Owner {
     this.#jobs = new JobQueue((error) => this.#jobFailed(error));
     this.#service = new IndexService(new SessionStore({ root }), opened.index, {
       schedule: (job) => void this.#jobs.run(job, "background"),
+      // A server's records can be cleared in place; an embedded database's damaged files are moved aside instead.
+      rebuildOnDamage: options.connection.url !== undefined,
       flushDocs: options.flushDocs,
       notice: opened.notice,
       log,
