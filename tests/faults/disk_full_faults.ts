@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCru } from "../_helpers/run_cru.ts";
 import { killOwner, WORD } from "./_faults.ts";
+import { folderBytes } from "../../scripts/bench_storm.ts";
 import { open } from "../../mod.ts";
 
 /** A small tmpfs, or why there is none. */
@@ -76,6 +77,8 @@ test("a full disk loses no acknowledged event and leaves nothing behind", {
       }
     }
     assert.match(failures[0], /ENOSPC|no space/i, "the disk did fill");
+    const markdownKb = Math.round(folderBytes(join(dir, "sessions")) / 1024);
+    const indexKb = Math.round(folderBytes(join(dir, "index")) / 1024);
     assert.deepEqual(leftovers(dir), [], "no staging folder or temp file is left on the full disk");
     // Commands on the full disk answer (from what the index holds) or fail in one line, quickly.
     const started = performance.now();
@@ -99,7 +102,8 @@ test("a full disk loses no acknowledged event and leaves nothing behind", {
     const total = (JSON.parse(after.stdout) as { total: number }).total;
     assert.equal(total, acked.length, "once there is space, search finds every acknowledged event");
     console.log(
-      `disk full: ${acked.length} acknowledged events kept, 0 lost, ${leftovers(dir).length} leftovers; ` +
+      `disk full: ${markdownKb} KB of markdown beside ${indexKb} KB of index filled 5 MB; ` +
+        `${acked.length} acknowledged events kept, 0 lost, ${leftovers(dir).length} leftovers; ` +
         `search on the full disk: exit ${onFull.code} in ${fullMs} ms${
           onFull.code ? ` (${onFull.stderr.trim()})` : ""
         }`,
