@@ -39,6 +39,7 @@ export {
   SessionExistsError,
   SessionNotFoundError,
   SessionStateError,
+  StoreNotFoundError,
   WaitTimeoutError,
 } from "./src/model/errors.ts";
 export { parseLog } from "./src/format/parse_log.ts";

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "./_helpers/test.ts";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -236,9 +236,12 @@ test("cru session cleanup --dry-run changes nothing and reports what it would do
       ]);
       assert.equal(report.dry_run, true);
       assert.equal(report.matched, 1);
-      assert.deepEqual(report.sessions, [old]);
-      assert.equal(report.bytes, folderSize(join(root, "sessions", old)));
-      assert.equal(report[extra.length ? "archived" : "removed"], 1);
+      // What would be done is said in fields that say so; nothing was removed or archived.
+      assert.deepEqual([report.removed, report.archived, report.bytes, report.sessions], [0, 0, 0, []]);
+      assert.deepEqual(report.would_sessions, [old]);
+      assert.equal(report.would_bytes, folderSize(join(root, "sessions", old)));
+      assert.equal(report[extra.length ? "would_archive" : "would_remove"], 1);
+      assert.equal(report[extra.length ? "would_remove" : "would_archive"], 0);
       assert.deepEqual(everything(tmp), before, "nothing changed on disk");
     }
     // Plain text for people, without colour when stdout is not a terminal, even without NO_COLOR.
@@ -396,6 +399,36 @@ test("an existing archive entry is never overwritten: that session is reported a
     ]);
     assert.equal(dry.code, 1, "a dry run foresees the same failure");
     assert.match(dry.stderr, /would not be overwritten/);
+    // Text, JSON and exit code tell one story: what was (or would be) done, and what was kept and why.
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `^archived 1 session \\([^)]*\\) to ${archive}\\n  ${fine}\\nkept 1 session that could not be archived:\\n  ${clash}: archive entry`,
+      ),
+    );
+    assert.match(
+      dry.stderr,
+      /^cru: dry run: cleanup would be incomplete: would archive 0 of 1 old sessions; 1 would fail/,
+    );
+    assert.match(dry.stdout, new RegExp(`^dry run: would keep 1 session that could not be archived:\\n  ${clash}: `));
+    const dryJson = await runCru([
+      "session",
+      "cleanup",
+      "--older-than",
+      "30d",
+      "--archive",
+      archive,
+      "--dry-run",
+      "--json",
+      "--dir",
+      root,
+    ]);
+    assert.equal(dryJson.code, 1);
+    const dryReport = JSON.parse(dryJson.stdout);
+    assert.deepEqual(
+      [dryReport.archived, dryReport.would_archive, dryReport.failed.length, dryReport.dry_run],
+      [0, 0, 1, true],
+    );
   }));
 
 test("cru session cleanup rejects a bad AGE or archive folder with exit 2, naming it", () =>
@@ -606,7 +639,11 @@ test("a complete archived copy of a session still in place (a run killed before 
     execFileSync("cp", ["-a", store.sessionDir(id), join(archive, id)]);
 
     const dry = await cleanupSessions(store, { olderThanMs: 1000 * DAY_MS * 365, archiveDir: archive, dryRun: true });
-    assert.deepEqual([dry.recovered, dry.sessions, dry.archived], [[id], [id], 1], "a dry run says it would finish it");
+    assert.deepEqual(
+      [dry.recovered, dry.would_sessions, dry.would_archive, dry.archived],
+      [[id], [id], 1, 0],
+      "a dry run says it would finish it",
+    );
     assert.ok(existsSync(store.sessionDir(id)));
 
     const told: [string, string, string | undefined][] = [];

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "./_helpers/test.ts";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";

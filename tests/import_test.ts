@@ -1,151 +1,110 @@
-import { test } from "node:test";
+import { test } from "./_helpers/test.ts";
 import assert from "node:assert/strict";
 import { appendFileSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { cruJson, runCru } from "./_helpers/run_cru.ts";
+import {
+  checkFolderImport,
+  FIXTURES,
+  IMPORT_ENV as ENV,
+  type ImportJson,
+  importJson,
+  transcriptFiles,
+} from "./_helpers/transcripts.ts";
 import { SessionStore } from "../src/store/session_store.ts";
 import type { StoredEvent } from "../src/model/event.ts";
 import { DROPPED_EVENT_NOTE, importSources } from "../src/core/import_sessions.ts";
 
-/** The real transcripts other tools wrote (see ../shared/corpus/README.md); read in place, never copied in. */
-const CORPUS = process.env.CRU_CORPUS ??
-  resolve(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "shared", "corpus", "real");
-const corpusFiles = (format: string) =>
-  readdirSync(join(CORPUS, format)).sort().map((name) => join(CORPUS, format, name));
-
-/** Index owners started by these tests go away soon after the test's store does. */
-const ENV = { CRU_INDEX_IDLE_MS: "4000" };
-
-interface ImportJson {
-  files: number;
-  sessions: { id: string; source: string; source_path: string; created: boolean; events: number }[];
-  events: number;
-}
-const importJson = (dir: string, ...args: string[]) =>
-  cruJson<ImportJson>(["session", "import", ...args, "--dir", dir], { env: ENV });
-
+/** The repo's aider fixture: eight headers, two of them with no turns under them. */
+const PROTOTIPO = join(FIXTURES, "aider", "prototipo.aider.chat.history.md");
+const CODEX = join(FIXTURES, "jsonl", "rollout-2025-12-28.jsonl");
 const lines = (path: string) => readFileSync(path, "utf8").split("\n").map((line) => line.replace(/\r$/, ""));
-
-// ---- The sources' own markers and text, read independently of the importer ----
-
-/** Sessions a file holds by its own markers. */
-function markedSessions(path: string): number {
-  if (path.includes("/aider/")) return lines(path).filter((line) => line.startsWith("# aider chat started at ")).length;
-  if (path.endsWith(".jsonl")) {
-    const ids = new Set(
-      lines(path).filter((l) => l.includes('"session_meta"')).map((l) => JSON.parse(l).payload.id as string),
-    );
-    return Math.max(ids.size, 1);
-  }
-  return 1; // SpecStory: a file is a session
-}
-
-/** HTML tags are markup, not text: SpecStory wraps reasoning and tool calls in them. */
-const TAG = /<\/?[A-Za-z][^<>\n]*>/g;
-
-function words(text: string): string[] {
-  return text.replace(TAG, " ").match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-/** The words users and assistants wrote in a source file, by side. */
-function sourceWords(path: string): { user: string[]; assistant: string[] } {
-  const user: string[] = [];
-  const assistant: string[] = [];
-  if (path.includes("/aider/")) {
-    let inSession = false;
-    for (const line of lines(path)) {
-      if (line.startsWith("# aider chat started at ")) inSession = true;
-      else if (!inSession || /^>( |$)/.test(line)) continue; // `>` lines are aider's own output
-      else if (/^####( |$)/.test(line)) user.push(...words(line.slice(4)));
-      else assistant.push(...words(line));
-    }
-  } else if (path.includes("/specstory/")) {
-    let side: string[] | undefined;
-    for (const line of lines(path)) {
-      const turn = /^_\*\*(User|Assistant|Agent)\b.*\*\*_\s*$/.exec(line);
-      if (turn) side = turn[1] === "User" ? user : assistant;
-      // SpecStory's fixed "Thought Process" label around reasoning is markup too.
-      else if (side) side.push(...words(line.replace("<summary>Thought Process</summary>", "")));
-    }
-  } else {
-    for (const line of lines(path)) {
-      if (line.trim() === "") continue;
-      const record = JSON.parse(line);
-      const payload = record.payload;
-      if (record.type !== "response_item" || payload?.type !== "message") continue;
-      const text = payload.content.map((part: { text?: string }) => part.text ?? "").join(" ");
-      if (payload.role === "user") user.push(...words(text));
-      if (payload.role === "assistant") assistant.push(...words(text));
-    }
-  }
-  return { user, assistant };
-}
-
-/** The words of imported events, by side: users', and the assistant's (its text, thoughts and tool use). */
-function importedWords(events: StoredEvent[], format: string): { user: string[]; assistant: string[] } {
-  const user = events.filter((e) => e.role === "user").flatMap((e) => words(e.content));
-  const assistantRoles = format === "specstory" ? ["assistant", "thought", "tool"] : ["assistant"];
-  const assistant = events.filter((e) => assistantRoles.includes(e.role)).flatMap((e) => words(e.content));
-  return { user, assistant };
-}
-
-/** Asserts two word lists hold the same words the same number of times, naming a few that differ. */
-function assertSameWords(actual: string[], expected: string[], what: string): void {
-  const count = new Map<string, number>();
-  for (const word of expected) count.set(word, (count.get(word) ?? 0) + 1);
-  for (const word of actual) count.set(word, (count.get(word) ?? 0) - 1);
-  const differ = [...count].filter(([, n]) => n !== 0);
-  assert.deepEqual(differ.slice(0, 10), [], `${what}: words missing (>0) or extra (<0)`);
-}
 
 // ---- Tests ----
 
-test("import reads every real transcript: sessions match the sources' markers and no user or assistant word is lost", () =>
+test("import reads the repo's fixtures of every construct: sessions match the markers, no word is lost", () =>
+  withTempDir(async (tmp) => {
+    const report = await checkFolderImport(FIXTURES, join(tmp, ".crucible"), [
+      ["AttentionGate", "prototipo"],
+      ["debouncing", "debouncing"],
+      ["homelab", ".jsonl"],
+      ["வணக்கம்", "prototipo"],
+      ["CRLF", "crlf"],
+    ]);
+    assert.equal(report.files, 5);
+  }));
+
+test("an aider chat with no turns imports nothing and says so, naming the file and line", () =>
   withTempDir(async (tmp) => {
     const dir = join(tmp, ".crucible");
-    const report = await importJson(dir, CORPUS);
-    const files = [...corpusFiles("aider"), ...corpusFiles("specstory"), ...corpusFiles("jsonl")];
-    assert.equal(report.files, files.length);
-    const store = new SessionStore({ root: dir });
-    for (const file of files) {
-      const sessions = report.sessions.filter((s) => s.source_path === file);
-      assert.equal(sessions.length, markedSessions(file), `sessions of ${basename(file)}`);
-      const events = (await Promise.all(sessions.map((s) => store.read(s.id)))).flatMap((s) => s.events);
-      const format = sessions[0].source;
-      const source = sourceWords(file);
-      const imported = importedWords(events, format);
-      assertSameWords(imported.user, source.user, `user words of ${basename(file)}`);
-      assertSameWords(imported.assistant, source.assistant, `assistant words of ${basename(file)}`);
-    }
-    assert.equal(report.events, report.sessions.reduce((sum, s) => sum + s.events, 0));
-    assert.ok(report.events > 1000, `${report.events} events`);
-    assert.deepEqual(new Set(report.sessions.map((s) => s.source)), new Set(["aider", "specstory", "codex"]));
+    const file = join(tmp, ".aider.chat.history.md");
+    writeFileSync(
+      file,
+      "# aider chat started at 2025-03-01 09:00:00\n\n# aider chat started at 2025-03-01 09:05:00\n",
+    );
+    const run = await runCru(["session", "import", file, "--dir", dir], { env: ENV });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(
+      run.stderr,
+      `warning: ${file}:1: aider chat started at 2025-03-01 09:00:00 has no turns: nothing imported\n` +
+        `warning: ${file}:3: aider chat started at 2025-03-01 09:05:00 has no turns: nothing imported\n`,
+    );
+    assert.match(run.stdout, /^imported 0 events/);
+    assert.deepEqual(readdirSafe(join(dir, "sessions")), []);
+  }));
 
-    // Search finds their text, through the CLI.
-    const search = (query: string) =>
-      cruJson<{ hits: { session_id: string }[] }>(["session", "search", query, "--dir", dir], { env: ENV });
-    const idsOf = (name: string) => report.sessions.filter((s) => s.source_path.includes(name)).map((s) => s.id);
-    for (const [query, source] of [["AttentionGate", "Brain-MRI"], ["debouncing", "bigmind"], ["homelab", ".jsonl"]]) {
-      const { hits } = await search(query);
-      assert.ok(hits.length > 0, `hits for ${query}`);
-      assert.ok(hits.every((h) => idsOf(source).includes(h.session_id)), `${query} is found in ${source}`);
-    }
-
-    // Importing again writes nothing and finds the same sessions.
-    const again = await importJson(dir, CORPUS);
+test("the same history imported from another folder is not duplicated; sessions are titled by the user", () =>
+  withTempDir(async (tmp) => {
+    const dir = join(tmp, ".crucible");
+    const first = await importJson(dir, PROTOTIPO);
+    const copy = join(tmp, "elsewhere", ".aider.chat.history.md");
+    mkdirSync(join(tmp, "elsewhere"));
+    copyFileSync(PROTOTIPO, copy);
+    const again = await importJson(dir, copy);
     assert.equal(again.events, 0);
-    assert.deepEqual(again.sessions.map((s) => s.id), report.sessions.map((s) => s.id));
-    assert.ok(again.sessions.every((s) => !s.created && s.events === 0));
+    assert.deepEqual(again.sessions.map((s) => [s.id, s.created]), first.sessions.map((s) => [s.id, false]));
+    assert.equal(readdirSafe(join(dir, "sessions")).length, 5);
+    const listed = await cruJson<{ sessions: { id: string; title: string | null }[] }>([
+      "session",
+      "list",
+      "--dir",
+      dir,
+    ], {
+      env: ENV,
+    });
+    const titles = first.sessions.map((s) => listed.sessions.find((l) => l.id === s.id)?.title);
+    assert.deepEqual(titles, [
+      "build the attention block for the MRI model",
+      "/ask say hello in fourteen scripts",
+      "add a test",
+      "why did the build fail?",
+      "last one",
+    ]);
+  }));
+
+test("cleanup judges an imported session by its import time too: a fresh import of old chats stays", () =>
+  withTempDir(async (tmp) => {
+    const dir = join(tmp, ".crucible");
+    const imported = await importJson(dir, PROTOTIPO);
+    const dry = await cruJson<{ sessions: string[] }>(
+      ["session", "cleanup", "--older-than", "30d", "--dry-run", "--dir", dir],
+      { env: ENV },
+    );
+    assert.deepEqual(dry.sessions, []);
+    const shown = await cruJson<{ last_activity: string; events: { at: string }[] }>(
+      ["session", "show", imported.sessions[0].id, "--dir", dir],
+    );
+    assert.equal(shown.events.at(-1)?.at, "2025-02-04T21:52:53Z", "events keep the source's times");
+    assert.ok(Date.now() - Date.parse(shown.last_activity) < 10 * 60_000, shown.last_activity);
   }));
 
 test("import gives sessions stable ids, the source in their frontmatter and the source's times", () =>
   withTempDir(async (tmp) => {
     const dir = join(tmp, ".crucible");
-    const file = join(CORPUS, "aider", "123pescao__Prototipo__778fc98.md");
+    const file = PROTOTIPO;
     const report = await importJson(dir, file, "--from", "aider");
-    assert.equal(report.sessions.length, 11);
+    assert.equal(report.sessions.length, 5, "the two headers without turns make no session");
     assert.ok(report.sessions.every((s) => /^chat-aider-[0-9a-f]{16}$/.test(s.id)), report.sessions[0].id);
     const first = await cruJson<{ started: string; files: string[]; events: { at: string }[] }>(
       ["session", "show", report.sessions[0].id, "--dir", dir],
@@ -156,37 +115,37 @@ test("import gives sessions stable ids, the source in their frontmatter and the 
     assert.match(head, new RegExp(`\nsource: aider\nsource_path: ${file.replace(/[.]/g, "\\.")}\nsource_line: 2\n`));
     const asAgents = await importJson(join(tmp, "other"), file, "--type", "agent");
     assert.ok(asAgents.sessions.every((s) => s.id.startsWith("agent-aider-")));
-    const codex = await importJson(dir, ...corpusFiles("jsonl"));
+    const codex = await importJson(dir, CODEX);
     const shown = await cruJson<{ type: string; started: string; events: { at: string }[] }>(
       ["session", "show", codex.sessions[0].id, "--dir", dir],
     );
     assert.equal(shown.type, "agent");
     assert.equal(shown.started, "2025-12-28T12:18:30Z");
-    assert.equal(shown.events.at(-1)?.at, "2025-12-28T12:21:44Z");
+    assert.equal(shown.events.at(-1)?.at, "2025-12-28T12:18:44Z");
   }));
 
 test("a grown file imports only what is new, and ends up as a one-shot import of it would", () =>
   withTempDir(async (tmp) => {
-    const source = readFileSync(join(CORPUS, "aider", "123pescao__Prototipo__778fc98.md"), "utf8");
+    const source = readFileSync(PROTOTIPO, "utf8");
     const headers = [...source.matchAll(/^# aider chat started at .*$/gm)].map((m) => m.index!);
     const file = join(tmp, "project", ".aider.chat.history.md");
     mkdirSync(join(tmp, "project"));
-    writeFileSync(file, source.slice(0, headers[6]));
+    writeFileSync(file, source.slice(0, headers[5]));
     const dir = join(tmp, "grown");
     const before = await importJson(dir, join(tmp, "project"));
-    assert.equal(before.sessions.length, 6);
+    assert.equal(before.sessions.length, 3);
     writeFileSync(file, source);
     const after = await importJson(dir, join(tmp, "project"));
-    assert.equal(after.sessions.length, 11);
+    assert.equal(after.sessions.length, 5);
     assert.deepEqual(
-      after.sessions.slice(0, 6).map((s) => [s.id, s.created, s.events]),
+      after.sessions.slice(0, 3).map((s) => [s.id, s.created, s.events]),
       before.sessions.map((s) => [s.id, false, 0]),
     );
-    assert.ok(after.sessions.slice(6).every((s) => s.created));
+    assert.ok(after.sessions.slice(3).every((s) => s.created));
 
     const once = join(tmp, "once");
     const oneShot = await importJson(once, file);
-    assert.equal(after.events, oneShot.sessions.slice(6).reduce((sum, s) => sum + s.events, 0));
+    assert.equal(after.events, oneShot.sessions.slice(3).reduce((sum, s) => sum + s.events, 0));
     const [grownStore, onceStore] = [new SessionStore({ root: dir }), new SessionStore({ root: once })];
     for (const { id } of oneShot.sessions) {
       const strip = (events: StoredEvent[]) => events.map(({ file: _file, ...event }) => event);
@@ -282,7 +241,7 @@ test("a JSONL transcript that grows gets its pending tool calls' results and the
 test("two imports of the same files at once write each event once", () =>
   withTempDir(async (tmp) => {
     const dir = join(tmp, ".crucible");
-    const aider = join(CORPUS, "aider");
+    const aider = join(FIXTURES, "aider");
     const [a, b] = await Promise.all([importJson(dir, aider), importJson(dir, aider)]);
     const once = await importJson(join(tmp, "once"), aider);
     assert.equal(a.events + b.events, once.events);
@@ -292,8 +251,8 @@ test("two imports of the same files at once write each event once", () =>
 test("a file not in the claimed format fails naming file and line, and nothing is written", () =>
   withTempDir(async (tmp) => {
     const dir = join(tmp, ".crucible");
-    const specstory = corpusFiles("specstory")[0];
-    const aider = corpusFiles("aider")[0];
+    const specstory = transcriptFiles(FIXTURES, "specstory")[1];
+    const aider = PROTOTIPO;
     const wrong = await runCru(["session", "import", aider, specstory, "--from", "aider", "--dir", dir]);
     assert.equal(wrong.code, 1, wrong.stderr);
     assert.equal(
@@ -325,7 +284,10 @@ test("a file not in the claimed format fails naming file and line, and nothing i
     copyFileSync(notes, join(project, "README.md"));
     const walked = await runCru(["session", "import", project, "--json", "--dir", dir], { env: ENV });
     assert.equal(walked.code, 0, walked.stderr);
-    assert.match(walked.stderr, new RegExp(`^warning: ${join(project, "README.md")}:3: skipped: not a transcript`));
+    assert.match(
+      walked.stderr,
+      new RegExp(`^warning: ${join(project, "README.md")}:3: skipped: not a transcript`, "m"),
+    );
     assert.deepEqual((JSON.parse(walked.stdout) as { skipped: string[] }).skipped, [join(project, "README.md")]);
   }));
 
@@ -333,7 +295,7 @@ test("a damaged file imports what it can and names each damaged line in a warnin
   withTempDir(async (tmp) => {
     const dir = join(tmp, ".crucible");
     const file = join(tmp, "rollout.jsonl");
-    const original = lines(corpusFiles("jsonl")[0]).filter((l) => l !== "");
+    const original = lines(CODEX).filter((l) => l !== "");
     const damaged = original.map((line, i) => (i === 2 || i === 6 ? line.slice(0, 40) : line));
     writeFileSync(file, damaged.join("\n") + "\n");
     const run = await runCru(["session", "import", file, "--json", "--dir", dir], { env: ENV });
@@ -343,15 +305,17 @@ test("a damaged file imports what it can and names each damaged line in a warnin
     assert.match(warnings[0], new RegExp(`^warning: ${file}:3: not valid JSON`));
     assert.match(warnings[1], new RegExp(`^warning: ${file}:7: not valid JSON`));
     const report = JSON.parse(run.stdout) as ImportJson;
-    assert.equal(report.events, 2, "the AGENTS.md message and the question; the environment line was damaged");
-    const shown = await cruJson<{ events: { content: string }[] }>([
+    const shown = await cruJson<{ events: { role: string; content: string }[] }>([
       "session",
       "show",
       report.sessions[0].id,
       "--dir",
       dir,
     ]);
-    assert.match(shown.events.at(-1)!.content, /^can you analyse the MD files/);
+    // The environment message (line 3) and the reasoning (line 7) were damaged; the rest is there.
+    assert.deepEqual(shown.events.map((e) => e.role), ["user", "user", "tool", "assistant"]);
+    assert.equal(report.events, 4);
+    assert.match(shown.events[1].content, /^can you analyse the MD files/);
   }));
 
 test("importSources() runs the transform on each event: changed text is written, a dropped event leaves a note", () =>

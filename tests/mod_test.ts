@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "./_helpers/test.ts";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

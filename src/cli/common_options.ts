@@ -8,7 +8,7 @@ import type { Crucible, SessionFilters } from "../core/crucible.ts";
 import { openCrucible } from "../core/open_crucible.ts";
 import { InvalidInputError } from "../model/errors.ts";
 import { writeStderr } from "../runtime/process.ts";
-import { parseDateFilter } from "../model/time_filter.ts";
+import { parseDateFilter, parseUntil } from "../model/time_filter.ts";
 
 /** The options every command has. */
 export interface CommonOptions {
@@ -49,7 +49,7 @@ export function withFilterOptions(command: Command): Command {
       new Option("--type <type>", "only sessions of this type").choices(["chat", "agent", "workflow", "plugin"]),
     )
     .option("--since <date>", "only activity at or after: 2024-01-15, an ISO timestamp, or 7d / 12h ago")
-    .option("--until <date>", "only activity at or before: same forms as --since")
+    .option("--until <date>", "only activity at or before: same forms as --since (a date includes that whole day)")
     .option("--limit <n>", "at most this many results");
 }
 
@@ -66,7 +66,7 @@ export function readFilters(options: FilterOptions): SessionFilters {
   const filters: SessionFilters = {};
   if (options.type !== undefined) filters.type = options.type;
   if (options.since !== undefined) filters.since = parseDateFilter(options.since, "--since");
-  if (options.until !== undefined) filters.until = parseDateFilter(options.until, "--until");
+  if (options.until !== undefined) filters.until = parseUntil(options.until, "--until");
   if (options.limit !== undefined) {
     if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1 || !Number.isSafeInteger(Number(options.limit))) {
       throw new InvalidInputError("--limit", options.limit, `a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`);
@@ -74,4 +74,9 @@ export function readFilters(options: FilterOptions): SessionFilters {
     filters.limit = Number(options.limit);
   }
   return filters;
+}
+
+/** `--utc`, for commands whose text output shows times (local time on a terminal otherwise). */
+export function withTimeOption(command: Command): Command {
+  return command.option("--utc", "show times in UTC (on a terminal, text output shows local time; JSON is always UTC)");
 }

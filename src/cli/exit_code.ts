@@ -15,11 +15,9 @@ const EXIT_FAILURE = 1;
 export function describeError(error: unknown): { code: number; message?: string } {
   if (error instanceof CommanderError) {
     // Commander printed its own message already.
-    if (
-      error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help"
-    ) {
-      return { code: 0 };
-    }
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return { code: 0 };
+    // Help printed because a command was missing (bare `cru`, `cru session`) went to stderr: bad usage.
+    if (error.code === "commander.help") return { code: error.exitCode === 0 ? 0 : EXIT_USAGE };
     return { code: error.exitCode === 0 ? 0 : EXIT_USAGE };
   }
   if (error instanceof InvalidInputError) return { code: EXIT_USAGE, message: error.message };

@@ -16,7 +16,7 @@ export async function runCli(args: string[]): Promise<number> {
   const sink = new OutputSink();
   let pendingOut = "";
   let pendingErr = "";
-  const program = buildProgram(sink, { out: (s) => (pendingOut += s), err: (s) => (pendingErr += s) });
+  const program = await buildProgram(sink, { out: (s) => (pendingOut += s), err: (s) => (pendingErr += s) }, args);
   let code = 0;
   try {
     await program.parseAsync(args, { from: "user" });

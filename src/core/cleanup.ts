@@ -54,15 +54,25 @@ export interface CleanupHooks {
 
 /** What a cleanup did (or would do, with `dry_run`). */
 export interface CleanupReport {
-  /** Old sessions found: removed + archived + vetoed + failed. */
+  /** Old sessions found: removed + archived + vetoed + failed (with `dry_run`: would_remove + would_archive + failed). */
   matched: number;
+  /** Sessions removed (always 0 in a dry run, which removes nothing). */
   removed: number;
+  /** Sessions archived (always 0 in a dry run). */
   archived: number;
   /** Bytes removed or archived. */
   bytes: number;
   dry_run: boolean;
   /** Ids removed or archived, in the order done. */
   sessions: string[];
+  /** With `dry_run`: sessions a real run would remove (0 otherwise). */
+  would_remove: number;
+  /** With `dry_run`: sessions a real run would archive (0 otherwise). */
+  would_archive: number;
+  /** With `dry_run`: the bytes a real run would remove or archive. */
+  would_bytes: number;
+  /** With `dry_run`: the ids a real run would remove or archive. */
+  would_sessions: string[];
   /** Kept because a hook said so. */
   vetoed: string[];
   /** Could not be removed or archived (they are still in place, whole). */
@@ -79,14 +89,21 @@ export interface CleanupReport {
 export class CleanupIncompleteError extends CruError {
   readonly report: CleanupReport;
   constructor(report: CleanupReport) {
-    const done = report.archive_dir === null ? `removed ${report.removed}` : `archived ${report.archived}`;
+    const archive = report.archive_dir !== null;
+    const done = report.dry_run
+      ? `would ${archive ? `archive ${report.would_archive}` : `remove ${report.would_remove}`}`
+      : archive
+      ? `archived ${report.archived}`
+      : `removed ${report.removed}`;
     const shown = report.failed.slice(0, 3).map((f) => `${f.id}: ${f.message}`);
     if (report.failed.length > shown.length) shown.push(`and ${report.failed.length - shown.length} more`);
+    const failed = report.dry_run ? "would fail and be kept" : "failed and were kept";
     super(
       "cleanup_incomplete",
-      `cleanup incomplete: ${done} of ${report.matched} old sessions; ${report.failed.length} failed and were kept: ${
-        shown.join("; ")
-      }`,
+      `${
+        report.dry_run ? "dry run: cleanup would be incomplete" : "cleanup incomplete"
+      }: ${done} of ${report.matched} ` +
+        `old sessions; ${report.failed.length} ${failed}: ${shown.join("; ")}`,
     );
     this.report = report;
   }
@@ -130,6 +147,10 @@ export async function cleanupSessions(
       bytes: 0,
       dry_run: options.dryRun === true,
       sessions: [],
+      would_remove: 0,
+      would_archive: 0,
+      would_bytes: 0,
+      would_sessions: [],
       vetoed: [],
       failed: [],
       recovered: [],
@@ -171,10 +192,17 @@ interface Run {
 }
 
 function recordDone(run: Run, id: string, bytes: number): void {
-  run.report.matched++;
-  run.report[run.action === "archive" ? "archived" : "removed"]++;
-  run.report.bytes += bytes;
-  run.report.sessions.push(id);
+  const report = run.report;
+  report.matched++;
+  if (run.dryRun) {
+    report[run.action === "archive" ? "would_archive" : "would_remove"]++;
+    report.would_bytes += bytes;
+    report.would_sessions.push(id);
+    return;
+  }
+  report[run.action === "archive" ? "archived" : "removed"]++;
+  report.bytes += bytes;
+  report.sessions.push(id);
 }
 
 function recordFailed(run: Run, id: string, message: string): void {

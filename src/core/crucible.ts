@@ -7,8 +7,9 @@
 import { existsSync, lstatSync, readFileSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
-import { EventVetoedError, InvalidInputError, SessionNotFoundError } from "../model/errors.ts";
+import { EventVetoedError, InvalidInputError, SessionNotFoundError, StoreNotFoundError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
+import { typeOfSessionId } from "../model/session_id.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
 import type { ReadEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
@@ -62,6 +63,7 @@ export interface SessionView {
   ended: string | null;
   last_activity: string;
   files: string[];
+  /** Each log: the first, then each continuation with the summary `compact --summary` gave it. */
   logs: LogView[];
   events: ReadEvent[];
   warnings: ParseWarning[];
@@ -200,6 +202,25 @@ export class Crucible {
     return new SessionHandle(this, id);
   }
 
+  /**
+   * Reading never writes: a read of a store that does not exist fails before
+   * anything (an index owner above all) could create a folder for it.
+   */
+  #requireStore(): void {
+    let isDir = false;
+    try {
+      isDir = statSync(this.root).isDirectory();
+    } catch {
+      // missing: reported below
+    }
+    if (!isDir) throw new StoreNotFoundError(this.root);
+  }
+
+  /** The ids of the store's sessions, oldest first (from the folder names; reads no log, starts no index). */
+  sessionIds(): string[] {
+    return this.#store.ids();
+  }
+
   /** A handle on an existing session (fails with SessionNotFoundError when there is none). */
   session(id: string): SessionHandle {
     if (!this.#store.has(id)) throw new SessionNotFoundError(id, this.#store.sessionsDir);
@@ -307,6 +328,7 @@ export class Crucible {
 
   /** Reads a whole session. */
   async show(id: string): Promise<SessionView> {
+    this.#requireStore();
     const session = await this.#store.read(id);
     return {
       id: session.id,
@@ -359,6 +381,7 @@ export class Crucible {
 
   /** The session's logs as they are on disk, one after the other. */
   markdown(id: string): string {
+    this.#requireStore();
     return this.#store.logFiles(id).map((file) => readFileSync(file, "utf8")).join("\n");
   }
 
@@ -373,6 +396,7 @@ export class Crucible {
     onProgress?: IndexProgress,
   ): Promise<{ hits: SearchHit[]; total: number; warnings: ParseWarning[] }> {
     if (query.trim() === "") throw new InvalidInputError("query", query, "one or more words");
+    this.#requireStore();
     if (!this.#hasSessions()) return { hits: [], total: 0, warnings: [] };
     const answer = await this.#index.request("search", { query, filters }, onProgress);
     const hits = answer.result.hits.map((hit) => ({ ...hit, file: this.#absolute(hit.file) }));
@@ -384,6 +408,7 @@ export class Crucible {
     filters: SessionFilters = {},
     onProgress?: IndexProgress,
   ): Promise<{ sessions: SessionListing[]; warnings: ParseWarning[] }> {
+    this.#requireStore();
     if (!this.#hasSessions()) return { sessions: [], warnings: [] };
     const answer = await this.#index.request("list", { filters }, onProgress);
     return { sessions: answer.result, warnings: answer.warnings };
@@ -391,6 +416,7 @@ export class Crucible {
 
   /** Rebuilds the index from the markdown alone. */
   async reindex(onProgress?: IndexProgress): Promise<ReindexReport> {
+    this.#requireStore();
     const answer = await this.#index.request("reindex", {}, onProgress);
     const { files, events, seconds } = answer.result;
     const summary = { sessions: this.#store.ids().length, events, files, seconds };
@@ -475,7 +501,14 @@ export class Crucible {
   /** Imported events go through `event:before-append` (redaction) like appended ones. */
   #importTransform(hooks: HookRunner): ImportOptions["transform"] {
     return async (event, sessionId) => {
-      const session = this.#sessions.get(sessionId) ?? this.#hookSession(sessionId);
+      // A new imported session is created with its first batch, after its first events went through here.
+      const session = this.#sessions.get(sessionId) ??
+        (this.#store.has(sessionId) ? this.#hookSession(sessionId) : {
+          id: sessionId,
+          type: typeOfSessionId(sessionId),
+          title: null,
+          dir: this.#store.sessionDir(sessionId),
+        });
       const { events, vetoed } = await this.#beforeAppend(hooks, [event], session);
       for (const veto of vetoed) {
         this.#warn(`plugin ${veto.plugin} vetoed an imported event for ${sessionId}; it was not written`);

@@ -4,8 +4,10 @@
  * written in batches, so memory stays bounded whatever the size of a file.
  *
  * Each source session gets a stable id, `<type>-<format>-<hash>`, the hash
- * taken over the file's absolute path and what tells the session apart within
- * the file, so importing a file again finds the sessions it made before. Those
+ * taken over what the session is — the source's own session id when it has
+ * one, else its marker and its first turn — never over the file's path, so
+ * importing the file again, or a copy of it from elsewhere, finds the
+ * sessions made before. A source session without any event makes no session. Those
  * sessions are read back (streamed, under their shared lock) to count the
  * events that stand for source events; the source's events up to that count
  * are skipped and the rest appended. An event that grew since (a live file)
@@ -14,13 +16,14 @@
  *
  * @module
  */
-import { closeSync, createReadStream, mkdirSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { basename, join, resolve } from "node:path";
 import { type SessionEvent, validateNewEvent } from "../model/event.ts";
 import { FileNotFoundError, InvalidInputError, SessionExistsError, WaitTimeoutError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { formatTimestamp, TIMESTAMP_PATTERN } from "../model/timestamp.ts";
+import { titleFromText } from "../model/session_title.ts";
 import { continuationContent } from "../format/import/continuation.ts";
 import { LineSplitter } from "../format/import/line_splitter.ts";
 import { SessionLogScanner, type SessionScan } from "../format/import/session_log_scanner.ts";
@@ -36,6 +39,7 @@ import {
 import { createSourceParser } from "../format/import/source_parser.ts";
 import type { SessionStore } from "../store/session_store.ts";
 import { withSessionLock } from "../store/session_lock.ts";
+import { ensureStoreRoot } from "../store/store_gitignore.ts";
 import { openLockFile } from "../runtime/lock_file.ts";
 
 /** Formats `import` reads. */
@@ -139,7 +143,7 @@ export async function importSources(
 
 /** Runs `work` as the only import into the store (an import cron job overlapping itself waits, bounded). */
 export async function withImportLock(root: string, work: () => Promise<void>): Promise<void> {
-  mkdirSync(root, { recursive: true });
+  ensureStoreRoot(root);
   const lock = openLockFile(join(root, IMPORT_LOCK_NAME));
   try {
     const deadline = Date.now() + IMPORT_LOCK_TIMEOUT_MS;
@@ -163,26 +167,43 @@ export async function withImportLock(root: string, work: () => Promise<void>): P
 export interface ImportedSessionKey {
   type: string;
   format: SourceFormat;
-  /** The source file's absolute path. */
-  path: string;
-  /** What tells the session apart within the file ("" when the file holds one session). */
-  key: string;
+  /** What the session is: the source's session id, or its marker and first turn (see {@linkcode sessionIdentity}). */
+  identity: string;
 }
 
 /**
- * The id an imported session gets: `<type>-<format>-<hash of path and key>`,
- * the same every time the file is imported.
+ * The id an imported session gets: `<type>-<format>-<hash of its identity>`,
+ * the same every time it is imported, from wherever.
  *
  * @example
  * ```ts
  * import { importedSessionId } from "./import_sessions.ts";
- * const id = importedSessionId({ type: "chat", format: "aider", path: "/p/.aider.chat.history.md", key: "1:# aider …" });
+ * const id = importedSessionId({ type: "chat", format: "aider", identity: "# aider chat started at …" });
  * console.assert(/^chat-aider-[0-9a-f]{16}$/.test(id));
  * ```
  */
 export function importedSessionId(session: ImportedSessionKey): string {
-  const hash = createHash("sha256").update(`${session.path}\n${session.key}`).digest("hex").slice(0, 16);
+  const hash = createHash("sha256").update(`${session.format}\n${session.identity}`).digest("hex").slice(0, 16);
   return `${session.type}-${session.format}-${hash}`;
+}
+
+/**
+ * What a source session is, whatever file it is read from: the source's own
+ * session id when it has one (SpecStory v2, Claude Code, Codex), else its
+ * marker, start and title with the first line of its first event (aider's
+ * headers carry only a time, which two people's histories can share).
+ */
+export function sessionIdentity(start: SourceSession, first: SessionEvent): string {
+  const own = start.meta.source_session;
+  if (start.format !== "aider" && typeof own === "string" && own !== "") return `session ${own}`;
+  const firstLine = first.content.split("\n", 1)[0].trimEnd();
+  return [
+    start.key,
+    start.started,
+    start.title ?? "",
+    `${first.role}${first.tool ? ` ${first.tool}` : ""}: ${firstLine}`,
+  ]
+    .join("\n");
 }
 
 interface FoundFile {
@@ -264,15 +285,24 @@ async function importFile(store: SessionStore, path: string, options: ImportOpti
   }
   for (const line of splitter.end()) await take(parser.push(line));
   await take(parser.end());
-  await sessions.current?.finish();
+  await sessions.finish();
 }
 
-/** Takes a file's parsed items into its sessions, one session after the other. */
+/**
+ * Takes a file's parsed items into its sessions, one session after the other.
+ * A source session is opened in the store only when its first event comes:
+ * that event is part of what it is (its id), and a session without any makes
+ * nothing.
+ */
 export class SourceSessions {
   readonly #store: SessionStore;
   readonly #path: string;
   readonly #options: ImportOptions;
   readonly #report: ImportReport;
+  /** The source session read last, until its first event opens it. */
+  #pending: SourceSession | undefined;
+  /** Compactions the source recorded before the session's first event. */
+  #early: SourceCompaction[] = [];
   /** The session the items go to now. */
   current: SessionImport | undefined;
 
@@ -286,18 +316,43 @@ export class SourceSessions {
   async take(items: SourceItem[]): Promise<void> {
     for (const item of items) {
       if (item.kind === "session") {
-        await this.current?.finish();
-        this.current = await SessionImport.open(this.#store, this.#path, item, this.#options, this.#report);
+        await this.finish();
+        this.#pending = item;
       } else if (item.kind === "compaction") {
-        await this.current?.compact(item);
+        if (this.current) await this.current.compact(item);
+        else this.#early.push(item);
       } else if (item.kind === "event") {
         // Parsers put events only after a session; a stray one would be a parser bug.
-        if (!this.current) throw new Error(`${this.#path}:${item.line}: event before any session`);
+        if (!this.#pending) throw new Error(`${this.#path}:${item.line}: event before any session`);
+        if (!this.current) {
+          this.current = await SessionImport.open(this.#store, this.#path, this.#pending, item, {
+            options: this.#options,
+            report: this.#report,
+          });
+          for (const early of this.#early.splice(0)) await this.current.compact(early);
+        }
         await this.current.add(item);
       } else {
         this.#report.warnings.push({ file: this.#path, line: item.line, message: item.message });
       }
     }
+  }
+
+  /** The source session read last has ended: writes what waits, or says it had nothing to import. */
+  async finish(): Promise<void> {
+    if (this.current) await this.current.finish();
+    else if (this.#pending) {
+      const pending = this.#pending;
+      const what = pending.format === "aider" ? pending.key.replace(/^# /, "") : "this session";
+      this.#report.warnings.push({
+        file: this.#path,
+        line: pending.line,
+        message: `${what} has no turns: nothing imported`,
+      });
+    }
+    this.current = undefined;
+    this.#pending = undefined;
+    this.#early = [];
   }
 }
 
@@ -333,32 +388,46 @@ export class SessionImport {
     this.#scan = scan;
   }
 
-  /** Creates the session, or reads how far an earlier import of it got. */
+  /**
+   * Reads how far an earlier import of the session got (from this file or a copy of it); a new
+   * session is created with its first batch of events, which gives it its title.
+   */
   static async open(
     store: SessionStore,
     path: string,
     start: SourceSession,
-    options: ImportOptions,
-    report: ImportReport,
+    first: SourceEvent,
+    { options, report }: { options: ImportOptions; report: ImportReport },
   ): Promise<SessionImport> {
     const type = options.type ?? (start.format === "aider" || start.format === "specstory" ? "chat" : "agent");
-    const id = importedSessionId({ type, format: start.format, path, key: start.key });
-    let created = false;
-    if (!store.has(id)) {
-      const extra: Record<string, unknown> = { source: start.format, source_path: path };
-      if (start.key !== "") extra.source_line = start.line;
-      Object.assign(extra, start.meta);
-      try {
-        store.create({ type, id, title: start.title, started: start.started, extra });
-        created = true;
-      } catch (error) {
-        if (!(error instanceof SessionExistsError)) throw error; // made meanwhile by another import
-      }
-    }
-    const scan = created ? { sourceEvents: 0, last: undefined, openTools: new Map() } : await scanSession(store, id);
-    const entry: ImportedSession = { id, source: start.format, source_path: path, created, events: 0 };
+    const id = importedSessionId({ type, format: start.format, identity: sessionIdentity(start, first.event) });
+    const exists = store.has(id);
+    const scan = exists ? await scanSession(store, id) : { sourceEvents: 0, last: undefined, openTools: new Map() };
+    const entry: ImportedSession = { id, source: start.format, source_path: path, created: false, events: 0 };
     report.sessions.push(entry);
-    return new SessionImport(store, path, start, options, report, entry, scan);
+    const session = new SessionImport(store, path, start, options, report, entry, scan);
+    session.#type = exists ? undefined : type;
+    return session;
+  }
+
+  /** Set while the session is still to be created (as this type). */
+  #type: "chat" | "agent" | undefined;
+
+  /** Creates the session, titled by the first user message of its first batch unless the source titled it. */
+  #create(type: "chat" | "agent", batch: SessionEvent[]): void {
+    const start = this.#start;
+    const extra: Record<string, unknown> = { source: start.format, source_path: this.#path };
+    if (start.key !== "") extra.source_line = start.line;
+    Object.assign(extra, start.meta);
+    extra.imported = formatTimestamp(new Date());
+    const firstUser = batch.find((event) => event.role === "user");
+    const title = start.title ?? (firstUser ? titleFromText(firstUser.content) : undefined);
+    try {
+      this.#store.create({ type, id: this.#entry.id, title, started: start.started, extra });
+      this.#entry.created = true;
+    } catch (error) {
+      if (!(error instanceof SessionExistsError)) throw error; // made meanwhile by another import
+    }
   }
 
   /** The source's next event: skipped if imported before, else written (in batches). */
@@ -402,7 +471,7 @@ export class SessionImport {
    */
   async compact(item: SourceCompaction): Promise<void> {
     if (this.#stopped || this.#seen < this.#scan.sourceEvents) return;
-    await this.#flush();
+    await this.#flush(true);
     await this.#store.compact(this.#entry.id, item.summary, { at: item.at });
   }
 
@@ -449,11 +518,17 @@ export class SessionImport {
     }
   }
 
-  async #flush(): Promise<void> {
-    if (this.#batch.length === 0) return;
+  /** Writes the batch; `create` makes the session even with nothing to write (a compaction needs it). */
+  async #flush(create = false): Promise<void> {
+    if (this.#batch.length === 0 && !(create && this.#type !== undefined)) return;
     const batch = this.#batch;
     this.#batch = [];
     this.#batchChars = 0;
+    if (this.#type !== undefined) {
+      this.#create(this.#type, batch);
+      this.#type = undefined;
+    }
+    if (batch.length === 0) return;
     await this.#store.appendTimed(this.#entry.id, batch);
     this.#entry.events += batch.length;
   }

@@ -31,10 +31,46 @@ export function matchLabel(line: string): { label: string; role?: LabelledRole; 
   return match ? { label: match[1], role: roleFromLabel(match[1]), rest: match[2] } : undefined;
 }
 
-/** A `[Tool: name …]` line: the name and the raw argument text. */
-export function matchToolLine(line: string): { name: string; argsText: string } | undefined {
+const TOOL_START = /^\[Tool: ([^\s[\]]+)/;
+
+/**
+ * A `[Tool: name …]` line: the name, the raw argument text, and the result when
+ * it was written on the same line (`[Tool: search tags=["a"]] Found 12 notes`,
+ * as people write it by hand; cru itself writes the result under the line).
+ */
+export function matchToolLine(line: string): { name: string; argsText: string; result?: string } | undefined {
+  const start = TOOL_START.exec(line);
+  if (start) {
+    const close = closingBracket(line, start[0].length);
+    const between = close === undefined ? undefined : line.slice(start[0].length, close);
+    const after = close === undefined ? "" : line.slice(close + 1);
+    if (between !== undefined && (between === "" || /^[ \t]/.test(between)) && /^([ \t]|$)/.test(after)) {
+      const result = after.trim();
+      return { name: start[1], argsText: between.replace(/^[ \t]/, ""), ...(result === "" ? {} : { result }) };
+    }
+  }
+  // Arguments whose brackets or quotes do not balance: the line must end with the bracket.
   const match = TOOL_LINE.exec(line);
   return match ? { name: match[1], argsText: match[2] ?? "" } : undefined;
+}
+
+/** Index of the `]` that closes a tool line's bracket, skipping JSON strings and nested brackets. */
+function closingBracket(line: string, from: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = from; i < line.length; i++) {
+    const char = line[i];
+    if (inString) {
+      if (char === "\\") i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === "[" || char === "{") depth++;
+    else if (char === "]" || char === "}") {
+      if (depth === 0) return char === "]" ? i : undefined;
+      depth--;
+    }
+  }
+  return undefined;
 }
 
 /** An open code fence: its character and length, per CommonMark. */

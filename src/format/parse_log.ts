@@ -156,9 +156,11 @@ class LogParser {
     const label = matchLabel(line);
     if (label?.role) return this.#labelled(label.role, label.rest);
     const tool = matchToolLine(line);
-    if (tool) return this.#tool(tool.name, tool.argsText);
+    if (tool) return this.#tool(tool.name, tool.argsText, tool.result);
     // Text after a tool result continues the speaker; right after a heading it is a note.
     const role: Role = this.#speaker === undefined ? "note" : this.#speaker === "user" ? "assistant" : this.#speaker;
+    // cru writes a label on every event: a paragraph without one right under a heading was written by hand.
+    if (role === "note") this.#warn(this.#i, "text without a **Role:** label under a turn heading; kept as a note");
     this.#unlabelled(role);
   }
 
@@ -176,11 +178,11 @@ class LogParser {
 
   #unlabelled(role: Role): void {
     const start = this.#i;
-    const body = this.#until((l) => isStructural(l));
+    const body = this.#until((l) => isStructural(l), true);
     this.#push({ role, content: trimTrailingBlank(body).map(unescapeLine).join("\n"), at: this.#at }, start);
   }
 
-  #tool(name: string, argsText: string): void {
+  #tool(name: string, argsText: string, inlineResult: string | undefined): void {
     const start = this.#i;
     this.#i++;
     const { args, problem } = parseToolArgs(argsText);
@@ -188,7 +190,11 @@ class LogParser {
     const opener = this.#lines[this.#i];
     let content: string;
     const wrapper = opener === undefined ? undefined : /^(`{3,})(\S*)[ \t]*$/.exec(opener);
-    if (wrapper && wrapper[2] === RESULT_FENCE_INFO) {
+    if (inlineResult !== undefined) {
+      // The result written on the tool line itself, and any lines right under it.
+      const rest = this.#until((l) => l === "" || isStructural(l)).map(unescapeLine);
+      content = [inlineResult, ...rest].join("\n");
+    } else if (wrapper && wrapper[2] === RESULT_FENCE_INFO) {
       content = this.#verbatimResult(wrapper[1].length);
     } else {
       content = this.#until((l) => l === "" || isStructural(l)).map(unescapeLine).join("\n");
@@ -212,7 +218,7 @@ class LogParser {
    * Collects lines until `stop` says a line ends the event. Lines inside a code
    * fence never stop it, as in markdown.
    */
-  #until(stop: (line: string) => boolean): string[] {
+  #until(stop: (line: string) => boolean, handWritten = false): string[] {
     const collected: string[] = [];
     let fence: Fence | undefined;
     let fenceLine = -1;
@@ -224,6 +230,10 @@ class LogParser {
         break;
       } else {
         this.#noteUnknownLabel(line);
+        // In text cru did not write, a `## …` line was meant as a turn heading (in an event's text it is markdown).
+        if (handWritten && /^##[ \t]/.test(line) && turnHeadingAt(line) === undefined) {
+          this.#warn(this.#i, `"${line.trim()}" is not a turn heading (## <ISO timestamp>); kept as text`);
+        }
         fence = fenceOpening(line);
         if (fence) fenceLine = this.#i;
       }

@@ -330,3 +330,40 @@ test("parseLog() reports frontmatter that YAML cannot resolve (an alias without 
   assert.match(parsed.warnings[0].message, /not valid YAML/);
   assert.deepEqual(parsed.log.events.map((e) => e.content), ["still read"]);
 });
+
+test("parseLog() reads a result written on the tool line itself, as the README shows it", () => {
+  const text = SEED_LOG.replace(
+    '[Tool: search_by_tags tags=["project"]]\nFound',
+    '[Tool: search_by_tags tags=["project"]] Found',
+  );
+  const { log, warnings } = parseLog(text);
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(log.events.slice(2).map((e) => [e.role, e.tool, e.args, e.content]), [
+    ["tool", "search_by_tags", { tags: ["project"] }, "Found 12 notes matching #project."],
+    ["assistant", undefined, undefined, "Let me read through these and create a summary..."],
+  ]);
+  const nested = parseLog(SEED_LOG + '\n[Tool: q sql="SELECT [1]" opts={"a":[2]}] 3 rows\nand more\n').log.events.at(
+    -1,
+  );
+  assert.deepEqual([nested?.args, nested?.content], [{ sql: "SELECT [1]", opts: { a: [2] } }, "3 rows\nand more"]);
+});
+
+test("parseLog() warns once about a paragraph without a label under a heading and a ## line that is no timestamp", () => {
+  const text = SEED_LOG + "\n## 2024-01-15T11:00:00Z\n\nA stray paragraph.\n\n## not a timestamp\n\n**User:** next\n";
+  const { log, warnings } = parseLog(text, { file: "hand.md" });
+  assert.deepEqual(log.events.at(-2), {
+    role: "note",
+    content: "A stray paragraph.\n\n## not a timestamp",
+    at: "2024-01-15T11:00:00Z",
+  });
+  assert.deepEqual(warnings, [
+    { file: "hand.md", line: 23, message: "text without a **Role:** label under a turn heading; kept as a note" },
+    {
+      file: "hand.md",
+      line: 25,
+      message: '"## not a timestamp" is not a turn heading (## <ISO timestamp>); kept as text',
+    },
+  ]);
+  // In an event's own text a ## line is markdown, and no warning.
+  assert.deepEqual(parseLog(SEED_LOG + "\n**Assistant:** done\n\n## Summary\n\nAll good.\n").warnings, []);
+});

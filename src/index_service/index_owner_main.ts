@@ -6,7 +6,7 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { commandArgs, env, exit } from "../runtime/process.ts";
+import { commandArgs, defaultEnv, env, exit } from "../runtime/process.ts";
 import { runIndexOwner } from "./index_owner.ts";
 import { indexConnection } from "./index_settings.ts";
 
@@ -21,6 +21,11 @@ export async function indexOwnerMain(args: string[]): Promise<number> {
     console.error("cru: the index owner needs --dir STORE");
     return 2;
   }
+  // The embedded RocksDB sizes its caches for a database server (hundreds of MB of write buffers and block cache);
+  // an index whose hot data the engine keeps in memory itself needs little of either. Read when the engine opens.
+  defaultEnv("SURREAL_ROCKSDB_BLOCK_CACHE_SIZE", String(16 * 1024 * 1024));
+  defaultEnv("SURREAL_ROCKSDB_WRITE_BUFFER_SIZE", String(16 * 1024 * 1024));
+  defaultEnv("SURREAL_ROCKSDB_MAX_WRITE_BUFFER_NUMBER", "2");
   // Tuning knobs for tests and benchmarks (people never need them).
   const positive = (name: string) => {
     const n = Number(env(name) ?? "");

@@ -23,14 +23,17 @@ import { type FeedProgress, type FeedReport, LogFeeder } from "./log_feeder.ts";
 import { LogWatcher } from "./log_watcher.ts";
 import { isIndexDamage } from "./index_damage.ts";
 import { indexDir } from "./owner_paths.ts";
+import { collectGarbage } from "../runtime/process.ts";
 import type { IndexMethod, ParamsOf, ResultOf } from "./protocol.ts";
 
 /** The tail is written out as a segment once it holds this many documents… */
 const FLUSH_DOCS = 8_192;
 /** …or after this long without new writes. */
 const FLUSH_QUIET_MS = 3_000;
-/** During a reindex, segments of this many documents. */
-const REINDEX_SEGMENT_DOCS = 100_000;
+/** During a reindex, segments of this many documents (larger ones cost memory while they are built). */
+const REINDEX_SEGMENT_DOCS = 32_768;
+/** During a reindex, collect garbage after this many logs read. */
+const GC_EVERY_FILES = 1_024;
 
 /** A request's outcome: its result and the warnings not yet told. */
 export interface ServiceAnswer<M extends IndexMethod> {
@@ -248,8 +251,11 @@ export class IndexService {
     await this.#index.clear();
     this.#dirty.clear();
     this.#sweepOwed = false;
+    let files = 0;
     const report = await this.#feeder.sweep(progress, async () => {
       if (this.#index.tailSize >= REINDEX_SEGMENT_DOCS) await this.#index.flush();
+      // Reading and parsing thousands of logs makes garbage faster than the runtime's heuristics collect it.
+      if (++files % GC_EVERY_FILES === 0) collectGarbage();
     });
     this.#undelivered.push(...report.warnings);
     await this.persist();

@@ -12,8 +12,6 @@
  *
  * @module
  */
-import { MemoryStorage } from "../index/memory_storage.ts";
-import { openSearchIndex } from "../index/search_index.ts";
 import { SessionStore } from "../store/session_store.ts";
 import type { IndexAnswer, IndexProgress } from "./index_client.ts";
 import type { IndexPort } from "./index_port.ts";
@@ -46,7 +44,7 @@ export class LocalIndex implements IndexPort {
 
   /** Runs one job after the others: the service takes one at a time, as in the owner. */
   #run<T>(job: (service: IndexService) => Promise<T>): Promise<T> {
-    this.#service ??= openSearchIndex(new MemoryStorage()).then((index) =>
+    this.#service ??= openInMemory().then((index) =>
       new IndexService(new SessionStore({ root: this.#root }), index, {
         watch: false,
         schedule: (later) => void this.#run(() => later()),
@@ -56,4 +54,13 @@ export class LocalIndex implements IndexPort {
     this.#queue = result.catch(() => {});
     return result;
   }
+}
+
+/** The engine over memory storage, loaded on first use: a process that never asks its index never loads it. */
+async function openInMemory() {
+  const [{ MemoryStorage }, { openSearchIndex }] = await Promise.all([
+    import("../index/memory_storage.ts"),
+    import("../index/search_index.ts"),
+  ]);
+  return await openSearchIndex(new MemoryStorage());
 }

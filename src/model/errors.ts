@@ -55,6 +55,18 @@ export class SessionNotFoundError extends CruError {
   }
 }
 
+/** No store at the folder a read was pointed at: reading creates nothing, so there is nothing to read. */
+export class StoreNotFoundError extends CruError {
+  readonly dir: string;
+  constructor(dir: string) {
+    super(
+      "store_not_found",
+      `no cru store at ${dir}: nothing to read (a store is made by the first write, e.g. cru session new)`,
+    );
+    this.dir = dir;
+  }
+}
+
 /** Every event of a write was vetoed by a plugin: nothing was written. */
 export class EventVetoedError extends CruError {
   readonly plugin: string;

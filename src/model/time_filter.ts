@@ -55,3 +55,18 @@ export function parseDateFilter(value: string, input: string, now: Date = new Da
     "a date like 2024-01-15, a timestamp like 2024-01-15T10:30:00Z, or 7d / 12h ago",
   );
 }
+
+/**
+ * Reads an `--until` filter: as {@linkcode parseDateFilter}, but a bare date
+ * means the end of that (UTC) day, so `--until 2024-01-15` includes all of it.
+ *
+ * @example
+ * ```ts
+ * import { parseUntil } from "./time_filter.ts";
+ * console.assert(parseUntil("2024-01-15", "--until") === Date.UTC(2024, 0, 16) - 1);
+ * ```
+ */
+export function parseUntil(value: string, input: string, now: Date = new Date()): number {
+  const ms = parseDateFilter(value, input, now);
+  return /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? ms + 86_400_000 - 1 : ms;
+}

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseAge, parseDateFilter } from "./time_filter.ts";
+import { parseAge, parseDateFilter, parseUntil } from "./time_filter.ts";
 
 const NOW = new Date("2024-02-01T00:00:00Z");
 
@@ -28,6 +28,13 @@ test("parseAge() reads 30d, 12h, 2w, 90d and refuses anything else", () => {
   assert.equal(parseAge("2w", "--older-than"), 14 * 86_400_000);
   assert.throws(() => parseAge("90 days", "--older-than"), /invalid --older-than "90 days": expected an age/);
   assert.throws(() => parseAge("-1d", "--older-than"), /invalid --older-than/);
+});
+
+test("parseUntil() takes a bare date to the end of that day, and anything else as parseDateFilter() does", () => {
+  assert.equal(parseUntil("2024-01-15", "--until", NOW), Date.UTC(2024, 0, 16) - 1);
+  assert.equal(parseUntil("2024-01-15T10:30:00Z", "--until", NOW), Date.UTC(2024, 0, 15, 10, 30));
+  assert.equal(parseUntil("7d", "--until", NOW), NOW.getTime() - 7 * 86_400_000);
+  assert.throws(() => parseUntil("2024-02-30", "--until", NOW), /invalid --until "2024-02-30"/);
 });
 
 test("ages and relative dates too large to name a date are refused", () => {

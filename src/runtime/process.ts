@@ -17,6 +17,20 @@ export function env(name: string): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }
 
+/** Sets an environment variable for this process (and the native code in it) unless it is already set. */
+export function defaultEnv(name: string, value: string): void {
+  nodeProcess.env[name] ??= value;
+}
+
+/**
+ * Asks the runtime to collect garbage now, where it lets a program ask (Bun),
+ * so that memory freed by a large step (writing a segment) goes back before
+ * the next one instead of piling up.
+ */
+export function collectGarbage(): void {
+  (globalThis as { Bun?: { gc(full: boolean): void } }).Bun?.gc(true);
+}
+
 /** The command-line arguments after the program (and script) name. */
 export function commandArgs(): string[] {
   return nodeProcess.argv.slice(2);

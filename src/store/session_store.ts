@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ensureStoreRoot } from "./store_gitignore.ts";
 import {
   copyFileSync,
   existsSync,
@@ -148,6 +149,7 @@ export class SessionStore {
 
   /** Creates a session with its first log; the folder appears whole or not at all. */
   create(options: CreateSessionOptions): WriteReceipt & { dir: string } {
+    ensureStoreRoot(this.root);
     mkdirSync(this.sessionsDir, { recursive: true });
     const now = options.started === undefined ? this.#now() : new Date(timestampMs(options.started));
     const started = options.started ?? formatTimestamp(now);
@@ -589,6 +591,9 @@ function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
     if (ms > newestMs) [newestMs, newest] = [ms, event.at];
   }
   if (newest === "") newest = formatTimestamp(new Date(Math.max(...logs.map((l) => l.mtimeMs))));
+  // An imported session was active here when it was imported, however old its events are.
+  const imported = first.meta.extra.imported;
+  if (typeof imported === "string" && timestampMs(imported) > timestampMs(newest)) newest = imported;
   const title = logTitle(first);
   return {
     id,

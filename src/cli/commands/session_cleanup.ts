@@ -4,7 +4,7 @@ import { CleanupIncompleteError, type CleanupReport } from "../../core/cleanup.t
 import { parseAge } from "../../model/time_filter.ts";
 import { type CommonOptions, openStore, withCommonOptions } from "../common_options.ts";
 import type { OutputSink } from "../output.ts";
-import { bold, dim, yellow } from "../style.ts";
+import { bold, dim, red, yellow } from "../style.ts";
 
 interface CleanupCommandOptions extends CommonOptions {
   olderThan: string;
@@ -43,17 +43,33 @@ export function registerSessionCleanup(session: Command, sink: OutputSink): void
 
 function renderReport(report: CleanupReport, age: string): string {
   const lines: string[] = [];
-  const [verb, would] = report.archive_dir === null ? ["removed", "remove"] : ["archived", "archive"];
-  const count = report.archive_dir === null ? report.removed : report.archived;
-  const where = report.archive_dir === null ? "" : ` to ${report.archive_dir}`;
-  if (count === 0 && report.vetoed.length === 0) {
+  const archive = report.archive_dir !== null;
+  const [verb, would] = archive ? ["archived", "archive"] : ["removed", "remove"];
+  const dry = report.dry_run;
+  const count = dry
+    ? (archive ? report.would_archive : report.would_remove)
+    : archive
+    ? report.archived
+    : report.removed;
+  const ids = dry ? report.would_sessions : report.sessions;
+  const bytes = dry ? report.would_bytes : report.bytes;
+  const where = archive ? ` to ${report.archive_dir}` : "";
+  if (report.matched === 0) {
     lines.push(dim(`nothing to clean up: no session's last activity is older than ${age}`));
-  } else {
-    const head = report.dry_run ? `dry run: would ${would}` : verb;
-    lines.push(bold(`${head} ${plural(count, "session")} (${formatBytes(report.bytes)})${where}`));
-    for (const id of report.sessions) {
+  } else if (count > 0 || report.failed.length === 0) {
+    const head = dry ? `dry run: would ${would}` : verb;
+    lines.push(bold(`${head} ${plural(count, "session")} (${formatBytes(bytes)})${where}`));
+    for (const id of ids) {
       lines.push(`  ${id}${report.recovered.includes(id) ? dim("  (finishing an interrupted run)") : ""}`);
     }
+  }
+  if (report.failed.length > 0) {
+    // The same story as the exit code and the `cru:` line: these were not cleaned up, and why.
+    const head = dry
+      ? `dry run: would keep ${plural(report.failed.length, "session")} that could not be ${verb}`
+      : `kept ${plural(report.failed.length, "session")} that could not be ${verb}`;
+    lines.push(red(`${head}:`));
+    for (const { id, message } of report.failed) lines.push(`  ${id}: ${message}`);
   }
   if (report.vetoed.length > 0) {
     lines.push(yellow(`kept ${plural(report.vetoed.length, "session")} a plugin vetoed: ${report.vetoed.join(", ")}`));

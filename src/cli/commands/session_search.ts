@@ -9,13 +9,15 @@ import {
   readFilters,
   withCommonOptions,
   withFilterOptions,
+  withTimeOption,
 } from "../common_options.ts";
+import { displayTime } from "../display_time.ts";
 import type { OutputSink } from "../output.ts";
 import { progressBar } from "../progress.ts";
 import { bold, colorEnabled, cyan, dim, yellow } from "../style.ts";
 
 export function registerSessionSearch(session: Command, sink: OutputSink): void {
-  withCommonOptions(withFilterOptions(
+  withCommonOptions(withTimeOption(withFilterOptions(
     session.command("search")
       .description("full-text search over events, tool names and arguments, titles and tags, best matches first")
       .argument(
@@ -25,7 +27,7 @@ export function registerSessionSearch(session: Command, sink: OutputSink): void 
       .addOption(new Option("--role <role>", "only events of this role").choices([...ROLES, "summary", "title"]))
       .option("--tool <name>", "only calls of this tool")
       .option("--session <id>", "only this session"),
-  )).action(async (query: string, options: CommonOptions & FilterOptions & SearchOnlyOptions) => {
+  ))).action(async (query: string, options: CommonOptions & FilterOptions & SearchOnlyOptions & { utc?: boolean }) => {
     const filters = {
       ...readFilters(options),
       ...(options.role === undefined ? {} : { role: options.role }),
@@ -58,7 +60,7 @@ export function registerSessionSearch(session: Command, sink: OutputSink): void 
       data,
       text: hits.length === 0
         ? dim(`no matches for ${JSON.stringify(query)}`)
-        : `${hits.map(renderHit).join("\n\n")}${more}`,
+        : `${hits.map((hit) => renderHit(hit, options.utc === true)).join("\n\n")}${more}`,
       warnings: warnings.map((w) => `warning: ${w.file}:${w.line}: ${w.message}`),
     });
   });
@@ -71,12 +73,19 @@ interface SearchOnlyOptions {
   session?: string;
 }
 
-function renderHit(hit: SearchHit): string {
+function renderHit(hit: SearchHit, utc: boolean): string {
   const label = hit.role === "tool" && hit.tool ? `tool ${hit.tool}` : hit.role;
-  const head = `${bold(hit.session_id)} ${dim(`${hit.type} · ${hit.at} · ${label} · score ${hit.score.toFixed(2)}`)}`;
+  const head = `${bold(hit.session_id)} ${
+    dim(`${hit.type} · ${displayTime(hit.at, { utc })} · ${label} · score ${scoreText(hit.score)}`)
+  }`;
   // On a terminal the matched words are highlighted; in plain text their «marks» stay, so they still show.
   const snippet = colorEnabled()
     ? hit.snippet.replace(/«([^»]*)»/g, (_, word: string) => yellow(bold(word)))
     : hit.snippet;
   return `${head}\n  ${snippet}\n  ${cyan(dim(`${hit.file}:${hit.line}`))}`;
+}
+
+/** A score people can compare: two decimals, or two significant digits when it is tiny (words in most events). */
+function scoreText(score: number): string {
+  return score >= 0.01 || score === 0 ? score.toFixed(2) : score.toExponential(1);
 }

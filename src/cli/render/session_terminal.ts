@@ -23,6 +23,8 @@ export interface TerminalSessionOptions {
   mark?: number;
   /** Show tool results in full instead of their first line (default false). */
   unfoldTools?: boolean;
+  /** How a stored (UTC) time is shown (default: as stored; `show` passes local time, or UTC with `--utc`). */
+  time?: (at: string) => string;
 }
 
 /**
@@ -38,11 +40,12 @@ export function renderSessionForTerminal(
   paint: Palette,
   options: TerminalSessionOptions = {},
 ): TerminalSession {
+  const time = options.time ?? ((at: string) => at);
   const lines = [
     paint.bold(view.title ?? view.id),
     paint.dim(
-      `${view.id} · ${view.type} · started ${view.started}${
-        view.ended ? ` · ended ${view.ended}` : ""
+      `${view.id} · ${view.type} · started ${time(view.started)}${
+        view.ended ? ` · ended ${time(view.ended)}` : ""
       } · ${view.events.length} events`,
     ),
   ];
@@ -57,7 +60,7 @@ export function renderSessionForTerminal(
       lines.push("", paint.yellow(`━━ continued after compaction${context ? `: ${context}` : ""}`));
     }
     if (event.at !== at) {
-      lines.push("", paint.dim(`── ${event.at}`));
+      lines.push("", paint.dim(`── ${time(event.at)}`));
       at = event.at;
     }
     lines.push("");

@@ -62,7 +62,7 @@ export class AiderParser implements SourceParser {
       items.push({
         kind: "session",
         format: "aider",
-        key: `${this.#sessions}:${raw.trimEnd()}`,
+        key: raw.trimEnd(),
         line: this.#line,
         started: this.#at,
         meta: { source_session: raw.slice(2).trim() },

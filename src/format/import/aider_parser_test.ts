@@ -36,12 +36,12 @@ export default function App() {}
 It draws a cube.
 `;
 
-test("AiderParser makes one session per header, with its time and a key that tells them apart", () => {
+test("AiderParser makes one session per header, with its time and its header as its key", () => {
   const sessions = sessionsOf(parseText(new AiderParser(TEST_OPTIONS), HISTORY));
   assert.deepEqual(sessions.map((s) => [s.started, s.line, s.key]), [
-    ["2025-02-04T21:52:53Z", 2, "1:# aider chat started at 2025-02-04 21:52:53"],
-    ["2025-02-04T22:43:59Z", 24, "2:# aider chat started at 2025-02-04 22:43:59"],
-    ["2025-02-05T08:00:00Z", 26, "3:# aider chat started at 2025-02-05 08:00:00"],
+    ["2025-02-04T21:52:53Z", 2, "# aider chat started at 2025-02-04 21:52:53"],
+    ["2025-02-04T22:43:59Z", 24, "# aider chat started at 2025-02-04 22:43:59"],
+    ["2025-02-05T08:00:00Z", 26, "# aider chat started at 2025-02-05 08:00:00"],
   ]);
 });
 

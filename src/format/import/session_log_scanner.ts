@@ -235,8 +235,11 @@ export class SessionLogScanner {
       this.#speaker = label.role;
       return;
     }
-    if (matchToolLine(line)) {
-      this.#open = { role: "tool", kind: "tool", lines: [line], toolState: "first" };
+    const toolLine = matchToolLine(line);
+    if (toolLine) {
+      // A result written on the tool line itself is plain text: no result fence can follow.
+      const toolState = toolLine.result === undefined ? "first" : "plain";
+      this.#open = { role: "tool", kind: "tool", lines: [line], toolState };
       return;
     }
     // Text after a tool result continues the speaker; right after a heading it is a note.
@@ -276,7 +279,8 @@ export class SessionLogScanner {
     this.#last = known
       ? { role, content: known.content, added: [] }
       : { role, tool, args, lines: open!.lines, added: [] };
-    if (role === "tool" && open!.lines.length === 1) this.#openTools.set(index, toolSignature(tool, args));
+    const resultless = open?.lines.length === 1 && matchToolLine(open.lines[0])?.result === undefined;
+    if (role === "tool" && resultless) this.#openTools.set(index, toolSignature(tool, args));
     const oldest = this.#openTools.keys().next().value;
     if (oldest !== undefined && oldest < index - OPEN_TOOL_WINDOW) this.#openTools.delete(oldest);
   }
