@@ -128,12 +128,13 @@ export async function runIndexOwner(options: IndexOwnerOptions): Promise<number>
     return fail(`cannot remove ${ownerErrorPath(root)}: ${fsReason(error)}`);
   }
   let opened: OpenedIndex;
+  const opening = performance.now();
   try {
     opened = await openWithHealing(root, options, log);
   } catch (error) {
     return fail(`cannot open the index: ${fsReason(error)}`);
   }
-  log(`serving ${opened.where} (${opened.index.status})`);
+  log(`serving ${opened.where} (${opened.index.status}, opened in ${Math.round(performance.now() - opening)} ms)`);
   try {
     return await serveOpenedIndex(root, opened, options, log);
   } catch (error) {
