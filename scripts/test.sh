@@ -27,3 +27,5 @@ step "build dist/cru"
 bun scripts/build.ts
 step "tests against the binary (CRU_BIN=dist/cru)"
 CRU_BIN="$PWD/dist/cru" bun test --timeout 240000 tests/
+step "fault injection against the binary (npm run test:faults)"
+CRU_BIN="$PWD/dist/cru" npm run --silent test:faults

@@ -93,8 +93,8 @@ export function readFilters(options: FilterOptions): SessionFilters {
   if (options.since !== undefined) filters.since = parseDateFilter(options.since, "--since");
   if (options.until !== undefined) filters.until = parseUntil(options.until, "--until");
   if (options.limit !== undefined) {
-    if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1) {
-      throw new InvalidInputError("--limit", options.limit, "a whole number of 1 or more");
+    if (!/^\d+$/.test(options.limit) || Number(options.limit) < 1 || !Number.isSafeInteger(Number(options.limit))) {
+      throw new InvalidInputError("--limit", options.limit, `a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`);
     }
     filters.limit = Number(options.limit);
   }

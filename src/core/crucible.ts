@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { lstatSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
 import {
@@ -427,6 +427,7 @@ export class Crucible {
   ): Promise<{ hits: SearchHit[]; total: number; warnings: ParseWarning[] }> {
     if (query.trim() === "") throw new InvalidInputError("query", query, "one or more words");
     this.#requireStore();
+    if (!this.#hasSessions()) return { hits: [], total: 0, warnings: [] };
     const answer = await this.#index.request("search", { query, filters }, onProgress);
     const hits = answer.result.hits.map((hit) => ({ ...hit, file: this.#absolute(hit.file) }));
     return { hits, total: answer.result.total, warnings: answer.warnings };
@@ -438,6 +439,7 @@ export class Crucible {
     onProgress?: IndexProgress,
   ): Promise<{ sessions: SessionListing[]; warnings: ParseWarning[] }> {
     this.#requireStore();
+    if (!this.#hasSessions()) return { sessions: [], warnings: [] };
     const answer = await this.#index.request("list", { filters }, onProgress);
     return { sessions: answer.result, warnings: answer.warnings };
   }
@@ -455,6 +457,15 @@ export class Crucible {
   /** Tells a running index owner which logs changed, before the write that changed them returns. */
   async #changed(...files: string[]): Promise<void> {
     await this.#index.notify(files.map((file) => relative(this.root, file).split(sep).join("/")));
+  }
+
+  /**
+   * Whether the store holds a sessions folder. Without one there is nothing to
+   * find, and a query must create nothing (no index folder, no owner) in a
+   * folder that may not be a store at all (`CRU_DIR=/`).
+   */
+  #hasSessions(): boolean {
+    return existsSync(this.#store.sessionsDir);
   }
 
   /** A store-relative path made absolute. */

@@ -296,7 +296,7 @@ async function importFile(store: SessionStore, path: string, options: ImportOpti
   const parser = createSourceParser(options.from, { file: path, fallbackTime: mtime });
   const sessions = new SourceSessions(store, path, options, report);
   const take = (items: SourceItem[]) => sessions.take(items);
-  const splitter = new LineSplitter();
+  const splitter = new LineSplitter({ file: path });
   for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
     for (const line of splitter.push(chunk as Uint8Array)) {
       const items = parser.push(line);
@@ -569,7 +569,7 @@ async function scanSession(store: SessionStore, id: string): Promise<SessionScan
         // An append that was cut short is not part of the log.
         const committed = lock.committedSize(basename(file));
         scanner.startFile();
-        const splitter = new LineSplitter({ keepCR: true });
+        const splitter = new LineSplitter({ keepCR: true, file });
         if (committed !== 0) {
           const range = committed === undefined ? {} : { end: committed - 1 };
           for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK, ...range })) {

@@ -21,6 +21,7 @@ import type { ParseWarning } from "../model/log.ts";
 import type { SessionStore } from "../store/session_store.ts";
 import { type FeedProgress, type FeedReport, LogFeeder } from "./log_feeder.ts";
 import { LogWatcher } from "./log_watcher.ts";
+import { isIndexDamage } from "./index_damage.ts";
 import { indexDir } from "./owner_paths.ts";
 import { collectGarbage } from "../runtime/process.ts";
 import type { IndexMethod, ParamsOf, ResultOf } from "./protocol.ts";
@@ -50,6 +51,13 @@ export interface IndexServiceOptions {
   notice?: string;
   /** Where the owner logs what it did (never event text). */
   log?: (line: string) => void;
+  /**
+   * When a request finds the index damaged, clear it, rebuild it from the
+   * markdown and answer (default false). For storage that can be cleared in
+   * place (a server); an embedded database with damaged files is moved aside by
+   * the owner instead.
+   */
+  rebuildOnDamage?: boolean;
   /** Write the tail out once it holds this many documents (default {@linkcode FLUSH_DOCS}). */
   flushDocs?: number;
 }
@@ -69,6 +77,7 @@ export class IndexService {
   readonly #schedule: (job: () => Promise<unknown>) => void;
   readonly #log: (line: string) => void;
   readonly #flushDocs: number;
+  readonly #rebuildOnDamage: boolean;
   /** Logs named by appends or the watcher, not yet read. */
   #dirty = new Set<string>();
   /** A sweep is owed (at start, and when the watcher may have missed something). */
@@ -89,6 +98,7 @@ export class IndexService {
     this.#notice = options.notice;
     this.#log = options.log ?? (() => {});
     this.#flushDocs = options.flushDocs ?? FLUSH_DOCS;
+    this.#rebuildOnDamage = options.rebuildOnDamage ?? false;
     if (options.watch ?? true) {
       this.#watcher = new LogWatcher(store.sessionsDir, (path) => this.#changed(path));
       if (!this.#watcher.healthy) this.#log("cannot watch the sessions folder; sweeping before every query instead");
@@ -98,6 +108,11 @@ export class IndexService {
   /** The engine's status at open. */
   get status(): SearchIndex["status"] {
     return this.#index.status;
+  }
+
+  /** Logs named as changed and not yet read. */
+  get waiting(): number {
+    return this.#dirty.size;
   }
 
   /** Logs (store-relative) that changed: read before the next answer. Returns how many are waiting. */
@@ -130,12 +145,27 @@ export class IndexService {
           return await this.#reindex(progress);
       }
     };
-    const result = (await answer()) as ResultOf<M>;
+    let result: ResultOf<M>;
+    try {
+      result = (await answer()) as ResultOf<M>;
+    } catch (error) {
+      // Damage the storage can be cleared of (a server's records, not files): rebuild in place and answer.
+      if (!this.#rebuildOnDamage || !isIndexDamage(error)) throw error;
+      const why = String((error as Error).message).split("\n")[0];
+      this.#log(`the index is damaged (${why}); rebuilding it from the markdown`);
+      await this.#reindex(progress);
+      this.#notice = `the index was damaged (${why}); it was rebuilt from the markdown`;
+      result = (await answer()) as ResultOf<M>;
+    }
     return { result, warnings: this.#drainWarnings() };
   }
 
-  /** Reads what changed since the last answer: the named logs, or everything when a sweep is owed. */
-  async catchUp(progress?: FeedProgress): Promise<FeedReport> {
+  /**
+   * Reads what changed since the last answer: the named logs (at most
+   * `maxFiles` of them: background work comes in short jobs), or everything
+   * when a sweep is owed.
+   */
+  async catchUp(progress?: FeedProgress, maxFiles = Infinity): Promise<FeedReport> {
     let report: FeedReport;
     if (this.#sweepOwed || !(this.#watcher?.healthy ?? false)) {
       this.#sweepOwed = false;
@@ -148,8 +178,8 @@ export class IndexService {
         return { scanned: 0, files: 0, events: 0, removed: 0, warnings: [] };
       }
     } else if (this.#dirty.size > 0) {
-      const files = [...this.#dirty];
-      this.#dirty.clear();
+      const files = [...this.#dirty].slice(0, maxFiles);
+      for (const file of files) this.#dirty.delete(file);
       report = await this.#feeder.feed(files);
     } else {
       return { scanned: 0, files: 0, events: 0, removed: 0, warnings: [] };

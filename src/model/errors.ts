@@ -32,7 +32,9 @@ export class InvalidInputError extends CruError {
   /** Which input was wrong (`role`, `--args`, `session id` …). */
   readonly input: string;
   constructor(input: string, value: string, expected: string) {
-    super("invalid_input", `invalid ${input} ${JSON.stringify(value)}: expected ${expected}`);
+    // A huge value (a pasted file, JSON nested 40,000 deep) is quoted by its start: the message stays one short line.
+    const shown = value.length > 200 ? `${value.slice(0, 200)}…` : value;
+    super("invalid_input", `invalid ${input} ${JSON.stringify(shown)}: expected ${expected}`);
     this.input = input;
   }
 

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json_depth.ts";
 import { InvalidInputError } from "./errors.ts";
 import { type EventMeta, pickEventMeta } from "./event_meta.ts";
 import { isRole, type Role, ROLES } from "./role.ts";
@@ -76,6 +77,9 @@ export function validateNewEvent(event: NewEvent): NewEvent {
   const args = event.args ?? {};
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
     throw InvalidInputError.withheld("tool args", "a JSON object");
+  }
+  if (nestsDeeperThan(args, MAX_JSON_DEPTH)) {
+    throw new InvalidInputError("tool args", "{…}", `JSON nested at most ${MAX_JSON_DEPTH} levels deep`);
   }
   return { role: "tool", tool, args: JSON.parse(JSON.stringify(args).toWellFormed()), content, ...meta };
 }

@@ -15,6 +15,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  truncateSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
@@ -35,7 +36,7 @@ import { defaultHeading, type SessionType } from "../model/session_type.ts";
 import { formatTimestamp, TIMESTAMP_PATTERN, timestampMs } from "../model/timestamp.ts";
 import { appendDurably, syncFolder, writeAtomically } from "./durable_file.ts";
 import { copySessionFolder } from "./session_archive.ts";
-import { isLogFileName, logFileName, sortLogNames } from "./log_names.ts";
+import { isLogFileName, logFileName, nextLogName, sortLogNames } from "./log_names.ts";
 import { lastTurnAt, readLog, readLogHead } from "./log_reader.ts";
 import { type HeldSessionLock, withSessionLock } from "./session_lock.ts";
 
@@ -168,7 +169,6 @@ export class SessionStore {
         continue;
       }
       const staging = join(this.sessionsDir, `.new-${id}`);
-      mkdirSync(staging, { recursive: true });
       const name = logFileName(now, []);
       const meta: LogMeta = {
         session_id: id,
@@ -179,10 +179,17 @@ export class SessionStore {
       };
       if (options.title !== undefined) meta.title = options.title;
       if (options.tags !== undefined && options.tags.length > 0) meta.tags = options.tags;
-      writeAtomically(
-        join(staging, name),
-        renderLogHeader({ meta, heading: options.title ?? defaultHeading(options.type) }),
-      );
+      try {
+        // A failure here (a full disk) leaves no half-made folder behind.
+        mkdirSync(staging, { recursive: true });
+        writeAtomically(
+          join(staging, name),
+          renderLogHeader({ meta, heading: options.title ?? defaultHeading(options.type) }),
+        );
+      } catch (error) {
+        rmSync(staging, { recursive: true, force: true });
+        throw error;
+      }
       try {
         renameSync(staging, dir);
       } catch (error) {
@@ -217,10 +224,7 @@ export class SessionStore {
       }
       const at = this.#turnTime(previousAt, events[0]?.role);
       const written: SessionEvent[] = events.map((event) => ({ ...event, at }));
-      const bytes = new TextEncoder().encode(renderEvents(written, previousAt));
-      lock.beginAppend(basename(file), stat.size, bytes);
-      const added = appendDurably(file, bytes);
-      lock.endAppend();
+      const added = appendRecorded(lock, file, stat.size, new TextEncoder().encode(renderEvents(written, previousAt)));
       this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
       return { id, file, at, events: written };
     });
@@ -241,10 +245,7 @@ export class SessionStore {
       const file = this.#currentLog(dir);
       const stat = statSync(file);
       const previousAt = lastTurnAt(file, stat.size);
-      const bytes = new TextEncoder().encode(renderEvents(events, previousAt));
-      lock.beginAppend(basename(file), stat.size, bytes);
-      const added = appendDurably(file, bytes);
-      lock.endAppend();
+      const added = appendRecorded(lock, file, stat.size, new TextEncoder().encode(renderEvents(events, previousAt)));
       const at = events.at(-1)?.at ?? previousAt ?? "";
       this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
       return { id, file, at, events: [...events] };
@@ -266,7 +267,7 @@ export class SessionStore {
       const now = given && !Number.isNaN(given.getTime()) && given.getTime() >= Date.parse(head.log.meta.started)
         ? given
         : this.#now();
-      const name = logFileName(now, names);
+      const name = nextLogName(now, names);
       const first = names.length === 1
         ? head
         : readLogHead(join(dir, names[0]), this.#fallback(id, join(dir, names[0])));
@@ -329,9 +330,14 @@ export class SessionStore {
       (candidate) => lstatSync(join(artifacts, candidate), { throwIfNoEntry: false }) !== undefined,
     );
     const staging = join(artifacts, `.${finalName}.${crypto.randomUUID().slice(0, 8)}.tmp`);
-    if (content === undefined) copyFileSync(source, staging);
-    else writeAtomically(staging, content);
-    renameSync(staging, join(artifacts, finalName));
+    try {
+      if (content === undefined) copyFileSync(source, staging);
+      else writeAtomically(staging, content);
+      renameSync(staging, join(artifacts, finalName));
+    } catch (error) {
+      rmSync(staging, { force: true }); // a full disk leaves no partial copy behind
+      throw error;
+    }
     syncFolder(artifacts);
     try {
       const receipt = await this.append(id, [{ role: "note", content: `Attached [[artifacts/${finalName}]]` }]);
@@ -680,4 +686,27 @@ function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
     lastActivity: newest,
     warnings: logs.flatMap((l) => l.warnings),
   };
+}
+
+/**
+ * Appends `bytes` to `file` (now `size` bytes) under the lock's record of the
+ * append: a crash mid-write is repaired by the next writer; a failed write (a
+ * full disk) is cut back at once, so no torn event stays in the log.
+ */
+function appendRecorded(lock: HeldSessionLock, file: string, size: number, bytes: Uint8Array): number {
+  lock.beginAppend(basename(file), size, bytes);
+  let added: number;
+  try {
+    added = appendDurably(file, bytes);
+  } catch (error) {
+    try {
+      if (statSync(file).size > size) truncateSync(file, size);
+      lock.endAppend();
+    } catch {
+      // the record stays: the next writer cuts the log back
+    }
+    throw error;
+  }
+  lock.endAppend();
+  return added;
 }
