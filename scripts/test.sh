@@ -21,9 +21,12 @@ deno run -A scripts/check_layers.ts
 step "deno test"
 deno test -A
 # Bun's default per-test timeout (5 s) is far too short for tests that spawn cru on a loaded machine.
-step "bun test"
-bun test --timeout 240000
+# The unit tests under Bun; the end-to-end tests in tests/ run under Bun against the compiled binary below.
+step "bun test (unit tests: src, plugins, scripts)"
+bun test --timeout 240000 ./src ./plugins ./scripts
 step "build dist/cru"
 bun scripts/build.ts
 step "tests against the binary (CRU_BIN=dist/cru)"
 CRU_BIN="$PWD/dist/cru" bun test --timeout 240000 tests/
+step "fault injection against the binary (npm run test:faults)"
+CRU_BIN="$PWD/dist/cru" npm run --silent test:faults

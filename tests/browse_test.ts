@@ -79,7 +79,8 @@ async function store(dir: string): Promise<string> {
 function browseScript(tmp: string, dir: string, env: Record<string, string>): string {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const script = join(tmp, "browse.sh");
-  const exports = Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`).join("\n");
+  // Colour is the browser's own choice from the terminal: NO_COLOR only when the test sets it (the suite exports it).
+  const exports = ["unset NO_COLOR", ...Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`)].join("\n");
   writeFileSync(
     script,
     // Only the colour settings given here apply: npm test runs with NO_COLOR=1, which tmux would pass on.

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openCrucible } from "./open_crucible.ts";
@@ -65,3 +65,17 @@ test("a hand edit is found by the next search, the old words are gone, and reind
     await cru.reindex();
     assert.deepEqual(await cru.search("narwhal OR keeper"), before);
   }));
+
+test("list and search in a folder that holds no sessions answer empty and create nothing there", async () => {
+  const tmp = mkdtempSync(join(tmpdir(), "cru-core-"));
+  try {
+    writeFileSync(join(tmp, "unrelated.txt"), "not a store");
+    // The real index link: it would start an owner and make `index/` if it were asked.
+    const cru = openCrucible({ dir: tmp, plugins: [], userPlugins: false });
+    assert.deepEqual((await cru.list()).sessions, []);
+    assert.equal((await cru.search("anything")).total, 0);
+    assert.deepEqual(readdirSync(tmp), ["unrelated.txt"]);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});

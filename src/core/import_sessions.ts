@@ -37,6 +37,7 @@ import {
   type SourceSession,
 } from "../format/import/source_item.ts";
 import { createSourceParser } from "../format/import/source_parser.ts";
+import { modelFromHead } from "../format/import/source_model.ts";
 import type { SessionStore } from "../store/session_store.ts";
 import { withSessionLock } from "../store/session_lock.ts";
 import { ensureStoreRoot } from "../store/store_gitignore.ts";
@@ -247,6 +248,25 @@ function isFile(path: string): boolean {
   }
 }
 
+/** How far into a transcript its model is looked for (the first assistant message comes early). */
+const MODEL_PEEK_BYTES = 256 * 1024;
+
+/** The first `bytes` of a file as text ("" when it cannot be read). */
+function readHead(path: string, bytes: number): string {
+  try {
+    const fd = openSync(path, "r");
+    try {
+      const buffer = new Uint8Array(bytes);
+      const read = readSync(fd, buffer, 0, bytes, 0);
+      return new TextDecoder().decode(buffer.subarray(0, read));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return "";
+  }
+}
+
 /** Reads the start of a file far enough to know it is in the format (throws SourceFormatError if not). */
 export function sniffFormat(path: string, from: ImportFormat): void {
   let bytes: Uint8Array;
@@ -276,7 +296,7 @@ async function importFile(store: SessionStore, path: string, options: ImportOpti
   const parser = createSourceParser(options.from, { file: path, fallbackTime: mtime });
   const sessions = new SourceSessions(store, path, options, report);
   const take = (items: SourceItem[]) => sessions.take(items);
-  const splitter = new LineSplitter();
+  const splitter = new LineSplitter({ file: path });
   for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
     for (const line of splitter.push(chunk as Uint8Array)) {
       const items = parser.push(line);
@@ -419,6 +439,10 @@ export class SessionImport {
     const extra: Record<string, unknown> = { source: start.format, source_path: this.#path };
     if (start.key !== "") extra.source_line = start.line;
     Object.assign(extra, start.meta);
+    if (start.key === "" && extra.model === undefined) {
+      const model = modelFromHead(start.format, readHead(this.#path, MODEL_PEEK_BYTES));
+      if (model !== undefined) extra.model = model;
+    }
     extra.imported = formatTimestamp(new Date());
     const firstUser = batch.find((event) => event.role === "user");
     const title = start.title ?? (firstUser ? titleFromText(firstUser.content) : undefined);
@@ -545,7 +569,7 @@ async function scanSession(store: SessionStore, id: string): Promise<SessionScan
         // An append that was cut short is not part of the log.
         const committed = lock.committedSize(basename(file));
         scanner.startFile();
-        const splitter = new LineSplitter({ keepCR: true });
+        const splitter = new LineSplitter({ keepCR: true, file });
         if (committed !== 0) {
           const range = committed === undefined ? {} : { end: committed - 1 };
           for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK, ...range })) {

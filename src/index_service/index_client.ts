@@ -7,13 +7,14 @@
  *
  * @module
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type net from "node:net";
 import { fileURLToPath } from "node:url";
 import { CruError, WaitTimeoutError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
-import { execPath, isAlive, isCompiledBinary, scriptCommand, spawnDetached } from "../runtime/process.ts";
-import { ownerErrorPath, ownerLogPath, ownerSocketPath, prepareIndexDir } from "./owner_paths.ts";
+import { execPath, isAlive, isCompiledBinary, processId, scriptCommand, spawnDetached } from "../runtime/process.ts";
+import { indexDir, ownerErrorPath, ownerLogPath, ownerSocketPath, prepareIndexDir } from "./owner_paths.ts";
 import type { IndexMethod, IndexProgressReport, IndexResponse, ParamsOf, ResultOf } from "./protocol.ts";
 import type { IndexConnection } from "./index_settings.ts";
 import { connectSocket } from "./socket.ts";
@@ -90,7 +91,14 @@ export class IndexClient {
     const socketPath = ownerSocketPath(options.root);
     const running = await connectSocket(socketPath);
     if (running) return new IndexClient(running, options);
-    prepareIndexDir(options.root);
+    try {
+      prepareIndexDir(options.root);
+    } catch (error) {
+      if (error instanceof CruError) throw error;
+      const { code } = error as { code?: string };
+      const why = code === "ENOSPC" ? "no space left on the device (disk full)" : (error as Error).message;
+      throw new CruError("index_unavailable", `cannot prepare the index folder ${indexDir(options.root)}: ${why}`);
+    }
     const timeoutMs = options.startTimeoutMs ?? 20_000;
     let reason = "";
     for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
@@ -104,7 +112,7 @@ export class IndexClient {
           // It gave way to another owner that is starting (then the socket appears soon), or it failed.
           const another = await waitForSocket(socketPath, 1_000);
           if (another) return new IndexClient(another, options);
-          reason = ownerFailure(options.root, startedAt) ?? "it exited before listening";
+          reason = ownerFailure(options.root, startedAt) ?? diskFull(options.root) ?? "it exited before listening";
           break;
         }
       }
@@ -196,8 +204,31 @@ function ownerFailure(root: string, since: number): string | undefined {
   const path = ownerErrorPath(root);
   try {
     if (!existsSync(path) || statSync(path).mtimeMs < since - 1000) return undefined;
-    return readFileSync(path, "utf8").trim().split("\n")[0];
+    return readFileSync(path, "utf8").trim().split("\n")[0] || undefined; // empty: it could not write its reason
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Why an owner that left no reason may have failed: a full disk (it could not
+ * write its reason either). Probed by writing a block beside its files.
+ */
+function diskFull(root: string): string | undefined {
+  const probe = join(indexDir(root), `.space-probe-${processId()}`);
+  try {
+    writeFileSync(probe, new Uint8Array(64 * 1024));
+    return undefined;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return code === "ENOSPC" || code === "EDQUOT"
+      ? `no space left on the device holding ${root} (disk full)`
+      : undefined;
+  } finally {
+    try {
+      rmSync(probe, { force: true });
+    } catch {
+      // nothing was left, or the folder is gone
+    }
   }
 }

@@ -18,7 +18,17 @@
  *
  * @module
  */
-import { appendFileSync, chmodSync, existsSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 import { closeSurreal, connectSurreal, displayUrl, embeddedIndexUrl } from "../index/connect.ts";
@@ -26,13 +36,18 @@ import type { SearchIndex } from "../index/search_index_api.ts";
 import { openSearchIndex } from "../index/search_index.ts";
 import { SurrealStorage } from "../index/surreal_storage.ts";
 import { CruError } from "../model/errors.ts";
-import { openLockFile } from "../runtime/lock_file.ts";
+import { type LockFile, openLockFile } from "../runtime/lock_file.ts";
 import { processId } from "../runtime/process.ts";
 import { SessionStore } from "../store/session_store.ts";
 import { connectSocket } from "./socket.ts";
 import { IndexService } from "./index_service.ts";
+import { JobQueue } from "./job_queue.ts";
+import { isIndexDamage } from "./index_damage.ts";
 import {
+  brokenCopyPath,
   databaseDir,
+  healNoticePath,
+  indexDir,
   ownerErrorPath,
   ownerLockPath,
   ownerLogPath,
@@ -62,7 +77,6 @@ export interface IndexOwnerOptions {
  */
 export async function runIndexOwner(options: IndexOwnerOptions): Promise<number> {
   const { root } = options;
-  prepareIndexDir(root);
   const log = (line: string) => {
     try {
       appendFileSync(ownerLogPath(root), `${new Date().toISOString()} [${processId()}] ${line}\n`, { mode: 0o600 });
@@ -79,7 +93,21 @@ export async function runIndexOwner(options: IndexOwnerOptions): Promise<number>
     }
     return 1;
   };
-  const lock = openLockFile(ownerLockPath(root));
+  try {
+    prepareIndexDir(root);
+  } catch (error) {
+    return fail(`cannot prepare ${indexDir(root)}: ${fsReason(error)}`);
+  }
+  // Paths the owner needs as files or sockets: a folder there is a clear reason, said as such, not a stack trace.
+  for (const path of [ownerLockPath(root), ownerSocketPath(root)]) {
+    if (lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) return fail(`${path} is a directory; remove it`);
+  }
+  let lock: LockFile;
+  try {
+    lock = openLockFile(ownerLockPath(root));
+  } catch (error) {
+    return fail(`cannot open ${ownerLockPath(root)}: ${fsReason(error)}`);
+  }
   // The holder may be serving (then leave it be) or finishing its shutdown (then wait for it, bounded).
   const deadline = Date.now() + (options.lockWaitMs ?? 30_000);
   while (!lock.tryLock(true)) {
@@ -94,24 +122,43 @@ export async function runIndexOwner(options: IndexOwnerOptions): Promise<number>
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  rmSync(ownerErrorPath(root), { force: true });
-  let opened: Opened;
+  try {
+    rmSync(ownerErrorPath(root), { force: true });
+  } catch (error) {
+    return fail(`cannot remove ${ownerErrorPath(root)}: ${fsReason(error)}`);
+  }
+  let opened: OpenedIndex;
+  const opening = performance.now();
   try {
     opened = await openWithHealing(root, options, log);
   } catch (error) {
-    return fail(`cannot open the index: ${(error as Error).message}`);
+    return fail(`cannot open the index: ${fsReason(error)}`);
   }
-  log(`serving ${opened.where} (${opened.index.status})`);
-  const owner = new Owner(root, opened, options, log);
+  log(`serving ${opened.where} (${opened.index.status}, opened in ${Math.round(performance.now() - opening)} ms)`);
   try {
-    return await owner.serve();
+    return await serveOpenedIndex(root, opened, options, log);
   } catch (error) {
     await opened.close().catch(() => {});
-    return fail(`cannot serve on ${ownerSocketPath(root)}: ${firstLine(error)}`);
+    return fail(`cannot serve on ${ownerSocketPath(root)}: ${fsReason(error)}`);
   }
 }
 
-interface Opened {
+/**
+ * Serves an opened index on the store's socket until idle, asked to stop, or
+ * the index is found damaged (then it is moved aside for the next owner to
+ * rebuild). Resolves with the exit code. The owner lock must be held.
+ */
+export function serveOpenedIndex(
+  root: string,
+  opened: OpenedIndex,
+  options: IndexOwnerOptions,
+  log: (line: string) => void = () => {},
+): Promise<number> {
+  return new Owner(root, opened, options, log).serve();
+}
+
+/** An index as the owner serves it. */
+export interface OpenedIndex {
   index: SearchIndex;
   close: () => Promise<void>;
   compact: () => Promise<void>;
@@ -129,14 +176,16 @@ interface Opened {
  */
 async function openWithHealing(root: string, options: IndexOwnerOptions, log: (line: string) => void) {
   const { connection } = options;
+  const told = takeHealNotice(root);
   try {
-    return await openIndexAt(root, options);
+    const opened = await openIndexAt(root, options);
+    const rebuilt = opened.index.status === "rebuilt"
+      ? "the index was written in a format this cru does not read; it was rebuilt from the markdown"
+      : undefined;
+    return { ...opened, notice: told ?? rebuilt };
   } catch (error) {
     if (connection.url !== undefined || (error as CruError).code === "index_busy") throw error;
-    const aside = join(root, `index.broken-${new Date().toISOString().replace(/[:.]/g, "-")}`);
-    log(`the index could not be opened (${(error as Error).message}); moving it to ${aside} and rebuilding`);
-    for (const old of brokenCopies(root)) rmSync(join(root, old), { recursive: true, force: true });
-    if (existsSync(databaseDir(root))) renameSync(databaseDir(root), aside);
+    const aside = moveIndexAside(root, `the index could not be opened (${firstLine(error)})`, log);
     const opened = await openIndexAt(root, options);
     return {
       ...opened,
@@ -145,7 +194,38 @@ async function openWithHealing(root: string, options: IndexOwnerOptions, log: (l
   }
 }
 
-async function openIndexAt(root: string, options: IndexOwnerOptions): Promise<Opened> {
+/**
+ * Moves the embedded database aside to `index.broken-<time>/`, keeping only
+ * that newest copy for a bug report (older ones go first: the disk may be
+ * full). Returns where it went.
+ */
+function moveIndexAside(root: string, why: string, log: (line: string) => void): string {
+  const aside = brokenCopyPath(root);
+  log(`${why}; moving it to ${aside} and rebuilding`);
+  for (const old of brokenCopies(root)) rmSync(join(root, old), { recursive: true, force: true });
+  if (existsSync(databaseDir(root))) {
+    try {
+      renameSync(databaseDir(root), aside);
+    } catch (error) {
+      log(`cannot move the index aside (${firstLine(error)}); removing it`);
+      rmSync(databaseDir(root), { recursive: true, force: true });
+    }
+  }
+  return aside;
+}
+
+/** The notice a healing owner left for the command that comes back to its successor (read once). */
+export function takeHealNotice(root: string): string | undefined {
+  try {
+    const notice = readFileSync(healNoticePath(root), "utf8").trim();
+    rmSync(healNoticePath(root), { force: true });
+    return notice === "" ? undefined : notice;
+  } catch {
+    return undefined;
+  }
+}
+
+async function openIndexAt(root: string, options: IndexOwnerOptions): Promise<OpenedIndex> {
   const { connection } = options;
   const url = connection.url ?? embeddedIndexUrl(databaseDir(root));
   const db = await connectSurreal({ ...connection, url });
@@ -175,30 +255,47 @@ function brokenCopies(root: string): string[] {
   }
 }
 
+/** A failure in words a person can act on: "disk full", "… is a directory", else the first line of its message. */
+function fsReason(error: unknown): string {
+  const { code, path } = error as { code?: string; path?: string };
+  if (code === "ENOSPC") return "no space left on the device (disk full)";
+  if (code === "EISDIR") return `${path ?? "a path the owner needs"} is a directory`;
+  if (code === "EACCES" || code === "EPERM") return `permission denied${path ? ` on ${path}` : ""}`;
+  if (code === "EROFS") return "the file system is read-only";
+  return firstLine(error);
+}
+
 function firstLine(error: unknown): string {
   return String((error as Error).message ?? error).split("\n")[0];
 }
 
 class Owner {
   readonly #root: string;
-  readonly #opened: Opened;
+  readonly #opened: OpenedIndex;
   readonly #service: IndexService;
   readonly #idleMs: number;
   readonly #db: string | undefined;
   readonly #log: (line: string) => void;
-  /** One job at a time: the engine is not safe for overlapping writes. */
-  #queue: Promise<unknown> = Promise.resolve();
+  /** One job at a time (the engine is not safe for overlapping writes), requests before background work. */
+  readonly #jobs: JobQueue;
+  /** A background catch-up is queued: notices coalesce into it. */
+  #catchUpQueued = false;
   #pending = new Map<net.Socket, Set<number>>();
   /** The last progress told to waiting clients, repeated as a heartbeat while a long step says nothing new. */
   #lastProgress = { done: 0, total: 0, what: "working", at: 0 };
   #lastActivity = Date.now();
   #running = 0;
+  /** Set once the index was found damaged while serving: the owner answers no more and hands over. */
+  #healing: string | undefined;
 
-  constructor(root: string, opened: Opened, options: IndexOwnerOptions, log: (line: string) => void) {
+  constructor(root: string, opened: OpenedIndex, options: IndexOwnerOptions, log: (line: string) => void) {
     this.#root = root;
     this.#opened = opened;
+    this.#jobs = new JobQueue((error) => this.#jobFailed(error));
     this.#service = new IndexService(new SessionStore({ root }), opened.index, {
-      schedule: (job) => void this.#enqueue(job),
+      schedule: (job) => void this.#jobs.run(job, "background"),
+      // A server's records can be cleared in place; an embedded database's damaged files are moved aside instead.
+      rebuildOnDamage: options.connection.url !== undefined,
       flushDocs: options.flushDocs,
       notice: opened.notice,
       log,
@@ -218,12 +315,12 @@ class Owner {
     });
     chmodSync(socketPath, 0o600);
     // The start-up sweep runs at once, so the first query usually finds it done.
-    this.#enqueue(async () => {
+    void this.#jobs.run(async () => {
       const started = performance.now();
       const report = await this.#service.catchUp();
       const took = Math.round(performance.now() - started);
       this.#log(`start-up sweep of ${report.scanned} logs took ${took} ms (${report.files} read)`);
-    });
+    }, "background");
     const reason = await new Promise<string>((resolve) => {
       const timer = setInterval(() => {
         this.#heartbeat();
@@ -238,9 +335,15 @@ class Owner {
     });
     this.#log(`stopping: ${reason}`);
     server.close();
+    if (this.#healing !== undefined) {
+      // The database was moved aside while open: touch it no more. Exiting lets the next owner build a new one.
+      rmSync(socketPath, { force: true });
+      await this.#jobs.idle();
+      return 0;
+    }
     if (existsSync(this.#root)) {
       rmSync(socketPath, { force: true });
-      await this.#queue;
+      await this.#jobs.idle();
       await this.#service.close().catch((error: Error) => this.#log(`final flush failed: ${error.message}`));
       // Compacting now spares the next owner seconds of log replay when it opens.
       await this.#opened.compact().catch((error: Error) => this.#log(`compact failed: ${error.message}`));
@@ -291,7 +394,7 @@ class Owner {
       // Taken at once: the append that sent it returns, and the next answer reads these logs first.
       const queued = this.#service.changed((request.params as ParamsOf<"notify">).logs);
       send(socket, { id: request.id, result: { queued } satisfies ResultOf<"notify"> });
-      this.#enqueue(() => this.#service.catchUp());
+      this.#catchUpSoon();
       return;
     }
     if (request.method === "stop") {
@@ -303,13 +406,15 @@ class Owner {
       return send(socket, { id: request.id, result });
     }
     const method = request.method;
+    if (method === "reindex") this.#service.supersedeSweep();
     this.#running++;
     const ids = this.#pending.get(socket) ?? new Set<number>();
     ids.add(request.id);
     this.#pending.set(socket, ids);
-    this.#enqueue(async () => {
+    void this.#jobs.run(async () => {
       // A client that gave up is not answered: its work would only delay the others.
       if (socket.destroyed) return;
+      if (this.#healing !== undefined) return send(socket, { id: request.id, error: this.#handingOver() });
       try {
         const what = method === "reindex" ? "reindexing" : `catching up before the ${method}`;
         const { result, warnings } = await this.#service.handle(method, request.params, this.#progress(what));
@@ -317,27 +422,68 @@ class Owner {
       } catch (error) {
         this.#log(`${method} failed: ${(error as Error).stack ?? (error as Error).message}`);
         if ((error as CruError).code === "index_conflict") this.#shutdown("another owner changed the index");
+        if (this.#heal(error)) return send(socket, { id: request.id, error: this.#handingOver() });
         send(socket, {
           id: request.id,
           error: { code: (error as CruError).code ?? "index_error", message: (error as Error).message },
         });
       }
-    }).finally(() => {
+    }, "request").finally(() => {
       ids.delete(request.id);
       this.#running--;
       this.#lastActivity = Date.now();
     });
   }
 
-  #enqueue(job: () => Promise<unknown>): Promise<void> {
-    const run = this.#queue.then(job).then(() => {}, (error: Error) => {
-      this.#log(`job failed: ${error.message}`);
-      // Another owner committed to a shared database first: this one's view is stale. The next request starts
-      // a fresh owner, which loads the new state and reads the markdown again.
-      if ((error as CruError).code === "index_conflict") this.#shutdown("another owner changed the index");
-    });
-    this.#queue = run;
-    return run;
+  /**
+   * Reads the logs that notices named, in the background and in short jobs
+   * (a batch of logs each), so a request waits for one batch at most. Notices
+   * that come while one is queued join it.
+   */
+  #catchUpSoon(): void {
+    if (this.#catchUpQueued) return;
+    this.#catchUpQueued = true;
+    void this.#jobs.run(async () => {
+      this.#catchUpQueued = false;
+      if (this.#healing !== undefined) return;
+      await this.#service.catchUp(undefined, CATCH_UP_BATCH);
+      if (this.#service.waiting > 0) this.#catchUpSoon();
+    }, "background");
+  }
+
+  #jobFailed(error: unknown): void {
+    this.#log(`job failed: ${(error as Error).message}`);
+    if (this.#heal(error)) return;
+    // Another owner committed to a shared database first: this one's view is stale. The next request starts
+    // a fresh owner, which loads the new state and reads the markdown again.
+    if ((error as CruError).code === "index_conflict") this.#shutdown("another owner changed the index");
+  }
+
+  /**
+   * Heals an embedded index found damaged while serving (a read or a write
+   * failed with the engine's corruption error or a missing chunk): moves it
+   * aside, leaves the notice for the next command, answers every request with
+   * `owner_restarting` (clients ask again, and the next owner rebuilds from the
+   * markdown) and stops. The engine cannot be reopened in this process, so a
+   * new owner does the rebuilding. Returns whether it heals.
+   */
+  #heal(error: unknown): boolean {
+    if (this.#healing !== undefined) return true;
+    if (this.#db !== undefined || !isIndexDamage(error)) return false;
+    this.#healing = firstLine(error);
+    const aside = moveIndexAside(this.#root, `the index is damaged (${this.#healing})`, this.#log);
+    const notice = `the index was damaged (${this.#healing}); it was moved to ${aside} and rebuilt from the markdown`;
+    try {
+      writeFileSync(healNoticePath(this.#root), notice, { mode: 0o600 });
+    } catch {
+      // the disk may be full: the rebuild still happens, only the notice is lost
+    }
+    setTimeout(() => this.#shutdown("the index is damaged; the next owner rebuilds it"), 0);
+    return true;
+  }
+
+  #handingOver(): { code: string; message: string } {
+    return { code: "owner_restarting", message: `the index is damaged (${this.#healing}); rebuilding it` };
   }
 
   /** Tells every waiting client how a long job is going, so none of them gives up on a working owner. */
@@ -366,6 +512,9 @@ class Owner {
     }
   }
 }
+
+/** Logs one background catch-up job reads at most. */
+const CATCH_UP_BATCH = 8;
 
 /** The id of a request that could not be read, to answer it with the error (-1 when there is none). */
 function requestIdOf(line: string): number {

@@ -24,7 +24,8 @@ export async function indexOwnerMain(args: string[]): Promise<number> {
   // The embedded RocksDB sizes its caches for a database server (hundreds of MB of write buffers and block cache);
   // an index whose hot data the engine keeps in memory itself needs little of either. Read when the engine opens.
   defaultEnv("SURREAL_ROCKSDB_BLOCK_CACHE_SIZE", String(16 * 1024 * 1024));
-  defaultEnv("SURREAL_ROCKSDB_WRITE_BUFFER_SIZE", String(16 * 1024 * 1024));
+  // Write buffers of 16 MB stalled the write of a 50 MB event's segment under Deno (a test caught it); 64 MB do not.
+  defaultEnv("SURREAL_ROCKSDB_WRITE_BUFFER_SIZE", String(64 * 1024 * 1024));
   defaultEnv("SURREAL_ROCKSDB_MAX_WRITE_BUFFER_NUMBER", "2");
   // Tuning knobs for tests and benchmarks (people never need them).
   const positive = (name: string) => {

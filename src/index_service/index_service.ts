@@ -21,6 +21,7 @@ import type { ParseWarning } from "../model/log.ts";
 import type { SessionStore } from "../store/session_store.ts";
 import { type FeedProgress, type FeedReport, LogFeeder } from "./log_feeder.ts";
 import { LogWatcher } from "./log_watcher.ts";
+import { isIndexDamage } from "./index_damage.ts";
 import { indexDir } from "./owner_paths.ts";
 import { collectGarbage } from "../runtime/process.ts";
 import type { IndexMethod, ParamsOf, ResultOf } from "./protocol.ts";
@@ -29,9 +30,9 @@ import type { IndexMethod, ParamsOf, ResultOf } from "./protocol.ts";
 const FLUSH_DOCS = 8_192;
 /** …or after this long without new writes. */
 const FLUSH_QUIET_MS = 3_000;
-/** During a reindex, segments of this many documents (larger ones cost memory while they are built). */
+/** During a sweep or a reindex, segments of this many documents (larger ones cost memory while they are built). */
 const REINDEX_SEGMENT_DOCS = 32_768;
-/** During a reindex, collect garbage after this many logs read. */
+/** During a sweep or a reindex, collect garbage after this many logs read. */
 const GC_EVERY_FILES = 1_024;
 
 /** A request's outcome: its result and the warnings not yet told. */
@@ -50,12 +51,22 @@ export interface IndexServiceOptions {
   notice?: string;
   /** Where the owner logs what it did (never event text). */
   log?: (line: string) => void;
+  /**
+   * When a request finds the index damaged, clear it, rebuild it from the
+   * markdown and answer (default false). For storage that can be cleared in
+   * place (a server); an embedded database with damaged files is moved aside by
+   * the owner instead.
+   */
+  rebuildOnDamage?: boolean;
   /** Write the tail out once it holds this many documents (default {@linkcode FLUSH_DOCS}). */
   flushDocs?: number;
 }
 
 /** Requests the service answers (the owner handles `stop` itself). */
 export type ServiceMethod = Exclude<IndexMethod, "stop">;
+
+/** Thrown inside a sweep that a reindex made pointless. */
+class SweepSuperseded extends Error {}
 
 /** Answers index requests for one store from one engine. */
 export class IndexService {
@@ -66,12 +77,16 @@ export class IndexService {
   readonly #schedule: (job: () => Promise<unknown>) => void;
   readonly #log: (line: string) => void;
   readonly #flushDocs: number;
+  readonly #rebuildOnDamage: boolean;
   /** Logs named by appends or the watcher, not yet read. */
   #dirty = new Set<string>();
   /** A sweep is owed (at start, and when the watcher may have missed something). */
   #sweepOwed = true;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #notice: string | undefined;
+  /** A reindex was asked for: a sweep under way gives way to it. */
+  #superseded = false;
+  #sweptFiles = 0;
   /** Warnings found while catching up (also in the background), told once, with the next answer. */
   #undelivered: ParseWarning[] = [];
 
@@ -83,6 +98,7 @@ export class IndexService {
     this.#notice = options.notice;
     this.#log = options.log ?? (() => {});
     this.#flushDocs = options.flushDocs ?? FLUSH_DOCS;
+    this.#rebuildOnDamage = options.rebuildOnDamage ?? false;
     if (options.watch ?? true) {
       this.#watcher = new LogWatcher(store.sessionsDir, (path) => this.#changed(path));
       if (!this.#watcher.healthy) this.#log("cannot watch the sessions folder; sweeping before every query instead");
@@ -92,6 +108,11 @@ export class IndexService {
   /** The engine's status at open. */
   get status(): SearchIndex["status"] {
     return this.#index.status;
+  }
+
+  /** Logs named as changed and not yet read. */
+  get waiting(): number {
+    return this.#dirty.size;
   }
 
   /** Logs (store-relative) that changed: read before the next answer. Returns how many are waiting. */
@@ -124,20 +145,41 @@ export class IndexService {
           return await this.#reindex(progress);
       }
     };
-    const result = (await answer()) as ResultOf<M>;
+    let result: ResultOf<M>;
+    try {
+      result = (await answer()) as ResultOf<M>;
+    } catch (error) {
+      // Damage the storage can be cleared of (a server's records, not files): rebuild in place and answer.
+      if (!this.#rebuildOnDamage || !isIndexDamage(error)) throw error;
+      const why = String((error as Error).message).split("\n")[0];
+      this.#log(`the index is damaged (${why}); rebuilding it from the markdown`);
+      await this.#reindex(progress);
+      this.#notice = `the index was damaged (${why}); it was rebuilt from the markdown`;
+      result = (await answer()) as ResultOf<M>;
+    }
     return { result, warnings: this.#drainWarnings() };
   }
 
-  /** Reads what changed since the last answer: the named logs, or everything when a sweep is owed. */
-  async catchUp(progress?: FeedProgress): Promise<FeedReport> {
+  /**
+   * Reads what changed since the last answer: the named logs (at most
+   * `maxFiles` of them: background work comes in short jobs), or everything
+   * when a sweep is owed.
+   */
+  async catchUp(progress?: FeedProgress, maxFiles = Infinity): Promise<FeedReport> {
     let report: FeedReport;
     if (this.#sweepOwed || !(this.#watcher?.healthy ?? false)) {
       this.#sweepOwed = false;
       this.#dirty.clear();
-      report = await this.#feeder.sweep(progress);
+      try {
+        report = await this.#feeder.sweep(progress, () => this.#duringSweep());
+      } catch (error) {
+        if (!(error instanceof SweepSuperseded)) throw error;
+        this.#sweepOwed = true; // the reindex that superseded it reads everything anyway
+        return { scanned: 0, files: 0, events: 0, removed: 0, warnings: [] };
+      }
     } else if (this.#dirty.size > 0) {
-      const files = [...this.#dirty];
-      this.#dirty.clear();
+      const files = [...this.#dirty].slice(0, maxFiles);
+      for (const file of files) this.#dirty.delete(file);
       report = await this.#feeder.feed(files);
     } else {
       return { scanned: 0, files: 0, events: 0, removed: 0, warnings: [] };
@@ -145,6 +187,27 @@ export class IndexService {
     this.#undelivered.push(...report.warnings);
     await this.#afterWrites();
     return report;
+  }
+
+  /**
+   * A reindex is on its way: a sweep in progress stops at its next file instead
+   * of reading every log once for nothing (an owner that starts for a reindex
+   * would otherwise sweep the whole store first, then rebuild it).
+   */
+  supersedeSweep(): void {
+    this.#superseded = true;
+  }
+
+  /**
+   * Runs after each log a sweep or a reindex reads: writes the tail out in
+   * segments of a bounded size (a first sweep of a large store is a whole
+   * build) and collects garbage now and then.
+   */
+  async #duringSweep(): Promise<void> {
+    if (this.#superseded) throw new SweepSuperseded();
+    if (this.#index.tailSize >= REINDEX_SEGMENT_DOCS) await this.#index.flush();
+    // Reading and parsing thousands of logs makes garbage faster than the runtime's heuristics collect it.
+    if (++this.#sweptFiles % GC_EVERY_FILES === 0) collectGarbage();
   }
 
   /** Writes the tail out and runs the merges that are due (before an owner exits). */
@@ -221,12 +284,8 @@ export class IndexService {
     await this.#index.clear();
     this.#dirty.clear();
     this.#sweepOwed = false;
-    let files = 0;
-    const report = await this.#feeder.sweep(progress, async () => {
-      if (this.#index.tailSize >= REINDEX_SEGMENT_DOCS) await this.#index.flush();
-      // Reading and parsing thousands of logs makes garbage faster than the runtime's heuristics collect it.
-      if (++files % GC_EVERY_FILES === 0) collectGarbage();
-    });
+    this.#superseded = false;
+    const report = await this.#feeder.sweep(progress, () => this.#duringSweep());
     this.#undelivered.push(...report.warnings);
     await this.persist();
     return { files: report.files, events: report.events, seconds: (performance.now() - started) / 1000 };

@@ -9,7 +9,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { chmodSync, lstatSync, mkdirSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CruError } from "../model/errors.ts";
@@ -40,6 +40,16 @@ export function ownerErrorPath(root: string): string {
   return join(indexDir(root), "owner.error");
 }
 
+/** Where an owner that found its index damaged leaves the notice its successor tells the next command. */
+export function healNoticePath(root: string): string {
+  return join(indexDir(root), "heal.notice");
+}
+
+/** Where a damaged embedded index is moved for a bug report (beside the index folder, one kept). */
+export function brokenCopyPath(root: string, at = new Date()): string {
+  return join(root, `index.broken-${at.toISOString().replace(/[:.]/g, "-")}`);
+}
+
 /** Longest socket path that works on Linux and macOS alike. */
 const MAX_SOCKET_PATH = 100;
 
@@ -53,6 +63,9 @@ export function ownerSocketPath(root: string): string {
 
 /** Creates the index folder (0700) and, when the socket lives elsewhere, the private runtime folder. */
 export function prepareIndexDir(root: string): void {
+  // The index is derived: a file where its folder belongs is moved aside (for a bug report), not a dead end.
+  const found = lstatSync(indexDir(root), { throwIfNoEntry: false });
+  if (found !== undefined && !found.isDirectory()) renameSync(indexDir(root), brokenCopyPath(root));
   mkdirSync(indexDir(root), { recursive: true, mode: 0o700 });
   chmodSync(indexDir(root), 0o700);
   const socket = ownerSocketPath(root);

@@ -8,6 +8,8 @@ import { InvalidInputError } from "./errors.ts";
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const DURATION = /^(\d+)([smhdw])$/;
+/** The longest age whose date exists (JavaScript dates span ±100,000,000 days from 1970). */
+const MAX_AGE_MS = 100_000_000 * 86_400_000;
 
 /**
  * Reads an age such as `90d` as milliseconds.
@@ -21,7 +23,10 @@ const DURATION = /^(\d+)([smhdw])$/;
 export function parseAge(value: string, input: string): number {
   const match = DURATION.exec(value.trim());
   if (!match) throw new InvalidInputError(input, value, "an age like 30d, 12h, 2w or 90d");
-  return Number(match[1]) * UNIT_MS[match[2]];
+  const ms = Number(match[1]) * UNIT_MS[match[2]];
+  // Dates reach ±100,000,000 days from 1970: an age beyond that names no time at all.
+  if (!(ms <= MAX_AGE_MS)) throw new InvalidInputError(input, value, "an age of at most 100000000d");
+  return ms;
 }
 
 /**

@@ -36,3 +36,9 @@ test("parseUntil() takes a bare date to the end of that day, and anything else a
   assert.equal(parseUntil("7d", "--until", NOW), NOW.getTime() - 7 * 86_400_000);
   assert.throws(() => parseUntil("2024-02-30", "--until", NOW), /invalid --until "2024-02-30"/);
 });
+
+test("ages and relative dates too large to name a date are refused", () => {
+  assert.throws(() => parseAge("99999999999d", "--older-than"), /at most 100000000d/);
+  assert.throws(() => parseDateFilter("1000000000000000000000w", "--since"), /at most 100000000d/);
+  assert.equal(parseAge("100000000d", "--older-than"), 100_000_000 * 86_400_000);
+});

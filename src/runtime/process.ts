@@ -9,6 +9,7 @@ import { homedir } from "node:os";
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
+import { InvalidInputError } from "../model/errors.ts";
 
 /** An environment variable, or undefined when unset or empty. */
 export function env(name: string): string | undefined {
@@ -78,11 +79,22 @@ export function stdinIsTerminal(): boolean {
   return nodeProcess.stdin.isTTY === true;
 }
 
-/** Reads all of stdin as UTF-8 text. */
-export async function readStdin(): Promise<string> {
+/**
+ * Reads all of stdin as UTF-8 text, at most `maxBytes` of it: past that it
+ * stops reading and throws, so endless input (a stream without end or line
+ * breaks) never grows memory without bound.
+ */
+export async function readStdin(maxBytes = 64 * 1024 * 1024): Promise<string> {
   const chunks: Uint8Array[] = [];
+  let size = 0;
   for await (const chunk of nodeProcess.stdin) {
-    chunks.push(typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
+    const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk as Uint8Array;
+    size += bytes.length;
+    if (size > maxBytes) {
+      nodeProcess.stdin.destroy();
+      throw new InvalidInputError("stdin", `more than ${maxBytes} bytes`, `at most ${maxBytes} bytes of text`);
+    }
+    chunks.push(bytes);
   }
   const total = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
   let offset = 0;
@@ -206,6 +218,27 @@ export function runCommand(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Asks a question on the terminal (on stderr) and returns the line typed, or
+ * undefined when stdin or stderr is not a terminal, or nothing came within
+ * `timeoutMs`.
+ */
+export async function askOnTerminal(question: string, timeoutMs = 120_000): Promise<string | undefined> {
+  if (!nodeProcess.stdin.isTTY || !nodeProcess.stderr.isTTY) return undefined;
+  const { createInterface } = await import("node:readline");
+  const lines = createInterface({ input: nodeProcess.stdin, output: nodeProcess.stderr });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      new Promise<string>((resolve) => lines.question(question, resolve)),
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    lines.close();
+  }
 }
 
 /** The process's standard input and output as streams (for protocols spoken over stdio). */

@@ -39,8 +39,13 @@ export function writeAtomically(path: string, data: string | Uint8Array): void {
     rmSync(temp, { force: true });
     throw error;
   }
-  closeSync(fd);
-  renameSync(temp, path);
+  try {
+    closeSync(fd);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true }); // a full disk or a vanished folder leaves no .tmp behind
+    throw error;
+  }
   syncFolder(dirname(path));
 }
 

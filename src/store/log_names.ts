@@ -24,6 +24,30 @@ export function logFileName(started: Date, existing: readonly string[]): string 
   for (let n = 2;; n++) if (!existing.includes(`${base}-${n}.md`)) return `${base}-${n}.md`;
 }
 
+/**
+ * The name of a continuation log started at `now`: as {@linkcode logFileName},
+ * unless a clock set back would make it sort before the newest log (which
+ * would orphan it: the newest log by name is where appends go). Then it takes
+ * the newest log's time with the next number, so it sorts last.
+ *
+ * @example
+ * ```ts
+ * import { nextLogName } from "./log_names.ts";
+ * const behind = new Date(Date.UTC(2020, 0, 1));
+ * console.assert(nextLogName(behind, ["2024-01-15-1030.md"]) === "2024-01-15-1030-2.md");
+ * ```
+ */
+export function nextLogName(now: Date, existing: readonly string[]): string {
+  const name = logFileName(now, existing);
+  const newest = sortLogNames(existing).at(-1);
+  if (newest === undefined || sortLogNames([newest, name])[1] === name) return name;
+  const match = CRU_LOG_NAME.exec(newest);
+  if (!match) return name; // a hand-named log sorts by its own name: nothing cru can name comes after it
+  for (let n = Number(match[2] ?? 1) + 1;; n++) {
+    if (!existing.includes(`${match[1]}-${n}.md`)) return `${match[1]}-${n}.md`;
+  }
+}
+
 /** True for names that count as session logs: markdown files not hidden. */
 export function isLogFileName(name: string): boolean {
   return name.endsWith(".md") && !name.startsWith(".");

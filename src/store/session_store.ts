@@ -15,11 +15,12 @@ import {
   renameSync,
   rmSync,
   statSync,
+  truncateSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
-import { setFrontmatterScalar } from "../format/frontmatter.ts";
+import { setFrontmatterKey, setFrontmatterScalar } from "../format/frontmatter.ts";
 import type { NewEvent, ReadEvent, SessionEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
 import {
@@ -34,7 +35,8 @@ import { assertSessionId, isSessionId, newSessionId, typeOfSessionId } from "../
 import { defaultHeading, type SessionType } from "../model/session_type.ts";
 import { formatTimestamp, TIMESTAMP_PATTERN, timestampMs } from "../model/timestamp.ts";
 import { appendDurably, syncFolder, writeAtomically } from "./durable_file.ts";
-import { isLogFileName, logFileName, sortLogNames } from "./log_names.ts";
+import { copySessionFolder } from "./session_archive.ts";
+import { isLogFileName, logFileName, nextLogName, sortLogNames } from "./log_names.ts";
 import { lastTurnAt, readLog, readLogHead } from "./log_reader.ts";
 import { type HeldSessionLock, withSessionLock } from "./session_lock.ts";
 
@@ -87,6 +89,12 @@ export interface SessionHead {
   title: string | null;
   extra: Record<string, unknown>;
   ended: string | null;
+}
+
+/** A change to a log's frontmatter: keys to set (undefined removes one), and a new `# heading`. */
+export interface FrontmatterEdit {
+  set: Record<string, unknown>;
+  heading?: string;
 }
 
 /** One log's committed bytes and what they parse to. */
@@ -161,7 +169,6 @@ export class SessionStore {
         continue;
       }
       const staging = join(this.sessionsDir, `.new-${id}`);
-      mkdirSync(staging, { recursive: true });
       const name = logFileName(now, []);
       const meta: LogMeta = {
         session_id: id,
@@ -172,10 +179,17 @@ export class SessionStore {
       };
       if (options.title !== undefined) meta.title = options.title;
       if (options.tags !== undefined && options.tags.length > 0) meta.tags = options.tags;
-      writeAtomically(
-        join(staging, name),
-        renderLogHeader({ meta, heading: options.title ?? defaultHeading(options.type) }),
-      );
+      try {
+        // A failure here (a full disk) leaves no half-made folder behind.
+        mkdirSync(staging, { recursive: true });
+        writeAtomically(
+          join(staging, name),
+          renderLogHeader({ meta, heading: options.title ?? defaultHeading(options.type) }),
+        );
+      } catch (error) {
+        rmSync(staging, { recursive: true, force: true });
+        throw error;
+      }
       try {
         renameSync(staging, dir);
       } catch (error) {
@@ -210,10 +224,7 @@ export class SessionStore {
       }
       const at = this.#turnTime(previousAt, events[0]?.role);
       const written: SessionEvent[] = events.map((event) => ({ ...event, at }));
-      const bytes = new TextEncoder().encode(renderEvents(written, previousAt));
-      lock.beginAppend(basename(file), stat.size, bytes);
-      const added = appendDurably(file, bytes);
-      lock.endAppend();
+      const added = appendRecorded(lock, file, stat.size, new TextEncoder().encode(renderEvents(written, previousAt)));
       this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
       return { id, file, at, events: written };
     });
@@ -234,10 +245,7 @@ export class SessionStore {
       const file = this.#currentLog(dir);
       const stat = statSync(file);
       const previousAt = lastTurnAt(file, stat.size);
-      const bytes = new TextEncoder().encode(renderEvents(events, previousAt));
-      lock.beginAppend(basename(file), stat.size, bytes);
-      const added = appendDurably(file, bytes);
-      lock.endAppend();
+      const added = appendRecorded(lock, file, stat.size, new TextEncoder().encode(renderEvents(events, previousAt)));
       const at = events.at(-1)?.at ?? previousAt ?? "";
       this.#tails.set(file, { size: stat.size + added, ino: stat.ino, at });
       return { id, file, at, events: [...events] };
@@ -259,7 +267,7 @@ export class SessionStore {
       const now = given && !Number.isNaN(given.getTime()) && given.getTime() >= Date.parse(head.log.meta.started)
         ? given
         : this.#now();
-      const name = logFileName(now, names);
+      const name = nextLogName(now, names);
       const first = names.length === 1
         ? head
         : readLogHead(join(dir, names[0]), this.#fallback(id, join(dir, names[0])));
@@ -322,9 +330,14 @@ export class SessionStore {
       (candidate) => lstatSync(join(artifacts, candidate), { throwIfNoEntry: false }) !== undefined,
     );
     const staging = join(artifacts, `.${finalName}.${crypto.randomUUID().slice(0, 8)}.tmp`);
-    if (content === undefined) copyFileSync(source, staging);
-    else writeAtomically(staging, content);
-    renameSync(staging, join(artifacts, finalName));
+    try {
+      if (content === undefined) copyFileSync(source, staging);
+      else writeAtomically(staging, content);
+      renameSync(staging, join(artifacts, finalName));
+    } catch (error) {
+      rmSync(staging, { force: true }); // a full disk leaves no partial copy behind
+      throw error;
+    }
     syncFolder(artifacts);
     try {
       const receipt = await this.append(id, [{ role: "note", content: `Attached [[artifacts/${finalName}]]` }]);
@@ -392,6 +405,44 @@ export class SessionStore {
       const yaml = setFrontmatterScalar(text.slice(4, close + 1), "ended", ended);
       writeAtomically(file, `---\n${yaml}${text.slice(close + 1)}`);
       return { id, file, at: ended, alreadyEnded: false };
+    });
+  }
+
+  /**
+   * Rewrites the frontmatter of the session's first or last log, atomically
+   * and under the session's exclusive lock. `edit` sees the log's meta and
+   * heading as they are under the lock and says what to change (nothing, when
+   * it returns undefined). Only the changed keys' lines are touched.
+   */
+  async editFrontmatter(
+    id: string,
+    which: "first" | "last",
+    edit: (meta: LogMeta, heading: string) => FrontmatterEdit | undefined,
+  ): Promise<{ id: string; file: string; changed: boolean }> {
+    const dir = this.#existingDir(id);
+    return await this.#exclusive(dir, id, () => {
+      const names = this.#logNames(dir);
+      const file = join(dir, which === "first" ? names[0] : names.at(-1)!);
+      const parsed = readLogHead(file, this.#fallback(id, file));
+      const change = edit(parsed.log.meta, parsed.log.heading);
+      if (change === undefined) return { id, file, changed: false };
+      if (parsed.frontmatterBroken) {
+        throw new SessionStateError(`cannot change ${file}: its frontmatter is not valid YAML (fix it by hand first)`);
+      }
+      // A CRLF file is rewritten with LF endings: a mix would read differently.
+      const text = readFileSync(file, "utf8").replace(/\r\n/g, "\n");
+      const close = text.indexOf("\n---", 3);
+      let yaml = text.slice(4, close + 1);
+      for (const [key, value] of Object.entries(change.set)) yaml = setFrontmatterKey(yaml, key, value);
+      let body = text.slice(close + 1);
+      if (change.heading !== undefined) {
+        const heading = `# ${change.heading.replace(/\s+/g, " ").trim()}`;
+        body = /^---\n(?:[ \t]*\n)*# [^\n]*/.test(body)
+          ? body.replace(/^(---\n(?:[ \t]*\n)*)# [^\n]*/, (_, before: string) => `${before}${heading}`)
+          : body;
+      }
+      writeAtomically(file, `---\n${yaml}${body}`);
+      return { id, file, changed: true };
     });
   }
 
@@ -479,6 +530,40 @@ export class SessionStore {
     const last = join(dir, names.at(-1)!);
     const ended = names.length === 1 ? meta.ended : readLogHead(last, this.#fallback(id, last)).log.meta.ended;
     return { id, dir, type: meta.type, title, extra: meta.extra, ended: ended ?? null };
+  }
+
+  /**
+   * Session ids, most recently written first (by their newest log's
+   * modification time; it needs no reading), for `@last`.
+   */
+  recentIds(): string[] {
+    const newest = new Map<string, number>();
+    for (const log of this.allLogs()) newest.set(log.id, Math.max(newest.get(log.id) ?? -Infinity, log.mtimeMs));
+    return [...newest.keys()].sort((a, b) => newest.get(b)! - newest.get(a)! || (a < b ? 1 : a > b ? -1 : 0));
+  }
+
+  /**
+   * Copies a session, whole, into another store's `sessions/` folder under
+   * its shared lock: the copy appears complete or not at all. Returns its folder.
+   */
+  async copyTo(id: string, sessionsDir: string): Promise<string> {
+    const dir = this.#existingDir(id);
+    const target = join(sessionsDir, id);
+    if (existsSync(target)) throw new SessionExistsError(id, sessionsDir);
+    mkdirSync(sessionsDir, { recursive: true });
+    return await this.#shared(dir, id, () => {
+      const staging = join(sessionsDir, `.copy-${id}-${crypto.randomUUID().slice(0, 8)}`);
+      copySessionFolder(id, dir, staging);
+      try {
+        renameSync(staging, target);
+      } catch (error) {
+        rmSync(staging, { recursive: true, force: true });
+        if (existsSync(target)) throw new SessionExistsError(id, sessionsDir);
+        throw error;
+      }
+      syncFolder(sessionsDir);
+      return target;
+    });
   }
 
   /** Ids of all sessions, oldest first by id. */
@@ -601,4 +686,27 @@ function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
     lastActivity: newest,
     warnings: logs.flatMap((l) => l.warnings),
   };
+}
+
+/**
+ * Appends `bytes` to `file` (now `size` bytes) under the lock's record of the
+ * append: a crash mid-write is repaired by the next writer; a failed write (a
+ * full disk) is cut back at once, so no torn event stays in the log.
+ */
+function appendRecorded(lock: HeldSessionLock, file: string, size: number, bytes: Uint8Array): number {
+  lock.beginAppend(basename(file), size, bytes);
+  let added: number;
+  try {
+    added = appendDurably(file, bytes);
+  } catch (error) {
+    try {
+      if (statSync(file).size > size) truncateSync(file, size);
+      lock.endAppend();
+    } catch {
+      // the record stays: the next writer cuts the log back
+    }
+    throw error;
+  }
+  lock.endAppend();
+  return added;
 }

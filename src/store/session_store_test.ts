@@ -89,6 +89,20 @@ test("compact() starts a continuation that links back, and read() treats both lo
     assert.equal(session.title, "Build");
   }));
 
+test("compact() under a clock set back: the continuation is still the log appends go to", () =>
+  withTempDir(async (root) => {
+    let ms = Date.parse("2024-01-15T10:30:00Z");
+    const store = new SessionStore({ root, now: () => new Date(ms) });
+    const { id, file: first } = store.create({ type: "agent", title: "Skewed" });
+    ms = Date.parse("2023-06-01T08:00:00Z"); // the clock jumps back
+    const continuation = await store.compact(id, "Summary.");
+    assert.equal(continuation.file, join(root, "sessions", id, "2024-01-15-1030-2.md"));
+    const receipt = await store.append(id, [{ role: "action", content: "after the jump" }]);
+    assert.equal(receipt.file, continuation.file, "appends go to the continuation, not the older log");
+    const session = await store.read(id);
+    assert.deepEqual(session.logs.map((l) => l.file), [first, continuation.file]);
+  }));
+
 test("attach() copies the bytes into artifacts/ and links them, renaming on a clash", () =>
   withTempDir(async (root) => {
     const store = new SessionStore({ root });

@@ -1,5 +1,6 @@
 /** `cru session search`: ranked full-text hits with snippets and `file:line`. */
 import { type Command, Option } from "commander";
+import type { SessionFilters } from "../../core/crucible.ts";
 import { ROLES } from "../../model/role.ts";
 import type { SearchHit } from "../../model/search_result.ts";
 import {
@@ -26,16 +27,17 @@ export function registerSessionSearch(session: Command, sink: OutputSink): void 
       )
       .addOption(new Option("--role <role>", "only events of this role").choices([...ROLES, "summary", "title"]))
       .option("--tool <name>", "only calls of this tool")
-      .option("--session <id>", "only this session"),
+      .option("--session <id>", "only this session (an id, a unique prefix, @last or @last~N)"),
   ))).action(async (query: string, options: CommonOptions & FilterOptions & SearchOnlyOptions & { utc?: boolean }) => {
-    const filters = {
+    const filters: SessionFilters = {
       ...readFilters(options),
       ...(options.role === undefined ? {} : { role: options.role }),
       ...(options.tool === undefined ? {} : { tool: options.tool }),
-      ...(options.session === undefined ? {} : { session: options.session }),
     };
+    const cru = openStore(options);
+    if (options.session !== undefined) filters.session = cru.resolveId(options.session);
     const bar = progressBar();
-    const { hits, total, warnings } = await openStore(options).search(query, filters, bar.update);
+    const { hits, total, warnings } = await cru.search(query, filters, bar.update);
     await bar.clear();
     const data = {
       total,

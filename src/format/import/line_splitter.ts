@@ -6,6 +6,10 @@
  *
  * @module
  */
+import { SourceFormatError } from "./source_item.ts";
+
+/** Longest line read (in UTF-16 characters): 32 Mi, far beyond any transcript's line, bounded in memory. */
+export const MAX_LINE_CHARS = 32 * 1024 * 1024;
 
 /**
  * Splits UTF-8 chunks into lines.
@@ -26,8 +30,22 @@ export class LineSplitter {
   #open: string[] = [];
   readonly #keepCR: boolean;
 
-  constructor(options: { keepCR?: boolean } = {}) {
+  /** Characters held in `#open`. */
+  #openChars = 0;
+  /** Lines completed so far (to name the one that is too long). */
+  #lines = 0;
+  readonly #maxLineChars: number;
+  readonly #file: string;
+
+  /**
+   * `maxLineChars` bounds the memory one line may take (default
+   * {@linkcode MAX_LINE_CHARS}): input without line breaks fails with a
+   * {@linkcode SourceFormatError} naming `file` instead of growing without end.
+   */
+  constructor(options: { keepCR?: boolean; maxLineChars?: number; file?: string } = {}) {
     this.#keepCR = options.keepCR ?? false;
+    this.#maxLineChars = options.maxLineChars ?? MAX_LINE_CHARS;
+    this.#file = options.file ?? "input";
   }
 
   /** Reads a chunk and returns the lines it completed. */
@@ -53,12 +71,30 @@ export class LineSplitter {
         this.#open.push(line);
         line = this.#open.join("");
         this.#open = [];
+        this.#openChars = 0;
       }
+      this.#checkLength(line.length);
       lines.push(this.#strip(line));
+      this.#lines++;
       start = at + 1;
     }
-    if (start < text.length) this.#open.push(text.slice(start));
+    if (start < text.length) {
+      this.#open.push(text.slice(start));
+      this.#openChars += text.length - start;
+      this.#checkLength(this.#openChars);
+    }
     return lines;
+  }
+
+  #checkLength(chars: number): void {
+    if (chars <= this.#maxLineChars) return;
+    this.#open = [];
+    this.#openChars = 0;
+    throw new SourceFormatError(
+      this.#file,
+      this.#lines + 1,
+      `a line longer than ${this.#maxLineChars} characters (no line break): not a transcript this reads`,
+    );
   }
 
   #strip(line: string): string {

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { LineSplitter } from "./line_splitter.ts";
+import { SourceFormatError } from "./source_item.ts";
 
 function split(bytes: Uint8Array, chunk: number, keepCR = false): string[] {
   const splitter = new LineSplitter({ keepCR });
@@ -38,4 +39,15 @@ test("LineSplitter keeps a line longer than any chunk whole", () => {
 
 test("LineSplitter turns invalid UTF-8 into U+FFFD instead of failing", () => {
   assert.deepEqual(split(new Uint8Array([0x61, 0xff, 0x62, 0x0a]), 1), ["a\uFFFDb"]);
+});
+
+test("input without line breaks is refused once a line passes the bound, not held in memory", () => {
+  const splitter = new LineSplitter({ maxLineChars: 10, file: "big.jsonl" });
+  assert.deepEqual(splitter.push(new TextEncoder().encode("short\n0123")), ["short"]);
+  assert.throws(
+    () => splitter.push(new TextEncoder().encode("456789abc")),
+    (error: Error) => error instanceof SourceFormatError && /big\.jsonl:2: a line longer than 10/.test(error.message),
+  );
+  const whole = new LineSplitter({ maxLineChars: 10 });
+  assert.deepEqual(whole.push(new TextEncoder().encode("0123456789\n")), ["0123456789"]);
 });
