@@ -83,10 +83,7 @@ function browseScript(tmp: string, dir: string, env: Record<string, string>): st
   const exports = ["unset NO_COLOR", ...Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`)].join("\n");
   writeFileSync(
     script,
-    // Only the colour settings given here apply: npm test runs with NO_COLOR=1, which tmux would pass on.
-    `unset NO_COLOR\n${exports}\n${cruCommand().map(quote).join(" ")} browse --dir ${
-      quote(dir)
-    }\necho "EXITED $?"\nsleep 120\n`,
+    `${exports}\n${cruCommand().map(quote).join(" ")} browse --dir ${quote(dir)}\necho "EXITED $?"\nsleep 120\n`,
   );
   return script;
 }
