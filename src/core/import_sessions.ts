@@ -22,6 +22,7 @@ import { basename, join, resolve } from "node:path";
 import { type SessionEvent, validateNewEvent } from "../model/event.ts";
 import { FileNotFoundError, InvalidInputError, SessionExistsError, WaitTimeoutError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
+import { IMPORT_SESSION_TYPES, type ImportSessionType, isImportSessionType } from "../model/session_type.ts";
 import { formatTimestamp, TIMESTAMP_PATTERN } from "../model/timestamp.ts";
 import { titleFromText } from "../model/session_title.ts";
 import { continuationContent } from "../format/import/continuation.ts";
@@ -47,14 +48,11 @@ export const IMPORT_FORMATS = [...SOURCE_FORMATS, "auto"] as const;
 /** One of {@linkcode IMPORT_FORMATS}. */
 export type ImportFormat = typeof IMPORT_FORMATS[number];
 
-/** Session types an import can make. */
-const IMPORT_TYPES = ["chat", "agent"] as const;
-
 /** Options of {@linkcode importSources}. */
 export interface ImportOptions {
   from: ImportFormat;
   /** Session type of the imported sessions (default: chat for aider/SpecStory, agent for JSONL). */
-  type?: "chat" | "agent";
+  type?: ImportSessionType;
   /** Runs on each event before it is written (the `event:before-append` hook: redaction); null drops it. */
   transform?: (event: SessionEvent, sessionId: string) => Promise<SessionEvent | null>;
   /** Events per write (default 1000); a write is also made once 4 MB of text wait. */
@@ -117,8 +115,8 @@ export async function importSources(
   if (!(IMPORT_FORMATS as readonly string[]).includes(options.from)) {
     throw new InvalidInputError("--from", String(options.from), `one of ${IMPORT_FORMATS.join(", ")}`);
   }
-  if (options.type !== undefined && !(IMPORT_TYPES as readonly string[]).includes(options.type)) {
-    throw new InvalidInputError("--type", String(options.type), `one of ${IMPORT_TYPES.join(", ")}`);
+  if (options.type !== undefined && !isImportSessionType(options.type)) {
+    throw new InvalidInputError("--type", String(options.type), `one of ${IMPORT_SESSION_TYPES.join(", ")}`);
   }
   if (paths.length === 0) throw new InvalidInputError("paths", "", "one or more files or folders to import");
   const files = collectFiles(paths, resolve(store.root));

@@ -51,6 +51,8 @@ export interface FileRecord {
   started: string;
   /** ISO-8601 `ended`, or null. */
   ended: string | null;
+  /** ISO-8601 time the log was imported, or null (absent in records written before it was kept). */
+  imported?: string | null;
   /** Events in the file. */
   events: number;
   /** Time of its newest event in ms, or null without events. */

@@ -57,6 +57,8 @@ export interface IndexedLog {
   started: string;
   /** ISO-8601 `ended`, or null. */
   ended: string | null;
+  /** ISO-8601 time the log was imported (frontmatter `imported:`), or null. */
+  imported?: string | null;
   facts: LogFacts;
   fingerprint: Fingerprint;
   events: IndexedEvent[];
