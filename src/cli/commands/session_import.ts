@@ -1,6 +1,6 @@
 /** `cru session import`: other tools' transcripts as cru sessions; again later for what is new. */
 import type { Command } from "commander";
-import { IMPORT_FORMATS, type ImportFormat, type ImportReport } from "../../core/import_sessions.ts";
+import { IMPORT_FORMATS, type ImportFormat, type ImportReport } from "../../import/import_service.ts";
 import { IMPORT_SESSION_TYPES, type ImportSessionType } from "../../model/session_type.ts";
 import { type CommonOptions, openStore, withCommonOptions } from "../common_options.ts";
 import type { OutputSink } from "../output.ts";

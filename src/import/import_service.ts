@@ -25,9 +25,9 @@ import type { ParseWarning } from "../model/log.ts";
 import { IMPORT_SESSION_TYPES, type ImportSessionType, isImportSessionType } from "../model/session_type.ts";
 import { formatTimestamp, TIMESTAMP_PATTERN } from "../model/timestamp.ts";
 import { titleFromText } from "../model/session_title.ts";
-import { continuationContent } from "../format/import/continuation.ts";
-import { LineSplitter } from "../format/import/line_splitter.ts";
-import { SessionLogScanner, type SessionScan } from "../format/import/session_log_scanner.ts";
+import { continuationContent } from "./parsers/continuation.ts";
+import { LineSplitter } from "../format/line_splitter.ts";
+import { SessionLogScanner, type SessionScan } from "./parsers/session_log_scanner.ts";
 import {
   SOURCE_FORMATS,
   type SourceCompaction,
@@ -36,8 +36,8 @@ import {
   SourceFormatError,
   type SourceItem,
   type SourceSession,
-} from "../format/import/source_item.ts";
-import { createSourceParser } from "../format/import/source_parser.ts";
+} from "./parsers/source_item.ts";
+import { createSourceParser } from "./parsers/source_parser.ts";
 import type { SessionStore } from "../store/session_store.ts";
 import { withSessionLock } from "../store/session_lock.ts";
 import { ensureStoreRoot } from "../store/store_gitignore.ts";
@@ -101,7 +101,7 @@ const SKIPPED_FOLDERS = new Set([".git", "node_modules"]);
  * @example
  * ```ts ignore
  * import { SessionStore } from "../store/session_store.ts";
- * import { importSources } from "./import_sessions.ts";
+ * import { importSources } from "./import_service.ts";
  * const store = new SessionStore({ root: "/tmp/example/.crucible" });
  * const report = await importSources(store, ["project/.aider.chat.history.md"], { from: "auto" });
  * console.log(report.sessions.map((s) => s.id));
@@ -175,7 +175,7 @@ export interface ImportedSessionKey {
  *
  * @example
  * ```ts
- * import { importedSessionId } from "./import_sessions.ts";
+ * import { importedSessionId } from "./import_service.ts";
  * const id = importedSessionId({ type: "chat", format: "aider", identity: "# aider chat started at …" });
  * console.assert(/^chat-aider-[0-9a-f]{16}$/.test(id));
  * ```
