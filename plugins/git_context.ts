@@ -1,7 +1,8 @@
 /**
  * git-context: records where a session was started — the working directory
  * and, inside a git repository, its branch, commit and whether the work tree
- * had changes — in the session's frontmatter (`cwd`, `git`).
+ * had changes — in the session's frontmatter (`cwd`, `git`). Imported sessions
+ * (frontmatter `imported:`) are left as their transcript describes them.
  *
  * @module
  */
@@ -13,6 +14,8 @@ const plugin: PluginDefinition = {
   description: "records the working directory and git branch/commit in a new session's frontmatter",
   setup(ctx) {
     ctx.hook("session:before-start", async (draft) => {
+      // An imported session was not started here: this folder and branch say nothing about it.
+      if (draft.extra.imported !== undefined) return undefined;
       const git = (...args: string[]) => ctx.exec("git", args, { timeoutMs: 2_000 });
       const extra: Record<string, unknown> = { ...draft.extra, cwd: ctx.cwd };
       const [branch, commit, status] = await Promise.all([

@@ -18,7 +18,7 @@
  */
 import { closeSync, createReadStream, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { type SessionEvent, validateNewEvent } from "../model/event.ts";
 import { FileNotFoundError, InvalidInputError, SessionExistsError, WaitTimeoutError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
@@ -38,8 +38,7 @@ import {
   type SourceSession,
 } from "./parsers/source_item.ts";
 import { createSourceParser } from "./parsers/source_parser.ts";
-import type { SessionStore } from "../store/session_store.ts";
-import { withSessionLock } from "../store/session_lock.ts";
+import type { CreateSessionOptions, SessionStore } from "../store/session_store.ts";
 import { ensureStoreRoot } from "../store/store_gitignore.ts";
 import { openLockFile } from "../runtime/lock_file.ts";
 
@@ -57,7 +56,16 @@ export interface ImportOptions {
   transform?: (event: SessionEvent, sessionId: string) => Promise<SessionEvent | null>;
   /** Events per write (default 1000); a write is also made once 4 MB of text wait. */
   batchEvents?: number;
+  /**
+   * Creates a new imported session (default: the store's `create`). The core
+   * passes its own, which starts it as any new session: `session:before-start`
+   * and `session:start` run around the store's create.
+   */
+  createSession?: (options: ImportedSessionOptions) => Promise<unknown>;
 }
+
+/** What a new imported session is created with: its id is fixed by what it is, its start by the source. */
+export type ImportedSessionOptions = CreateSessionOptions & { id: string; type: ImportSessionType };
 
 /** One session an import created or extended. */
 export interface ImportedSession {
@@ -86,7 +94,6 @@ export const DROPPED_EVENT_NOTE = "(an imported event was dropped by a plugin)";
 export const READ_CHUNK = 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
 const BATCH_CHARS = 4 * 1024 * 1024;
-const LOCK_TIMEOUT_MS = 10_000;
 /** How long an import waits for another one into the same store to finish. */
 const IMPORT_LOCK_TIMEOUT_MS = 10 * 60_000;
 /** The lock that keeps two imports into one store from counting the same events and both appending them. */
@@ -409,10 +416,10 @@ export class SessionImport {
   }
 
   /** Set while the session is still to be created (as this type). */
-  #type: "chat" | "agent" | undefined;
+  #type: ImportSessionType | undefined;
 
   /** Creates the session, titled by the first user message of its first batch unless the source titled it. */
-  #create(type: "chat" | "agent", batch: SessionEvent[]): void {
+  async #create(type: ImportSessionType, batch: SessionEvent[]): Promise<void> {
     const start = this.#start;
     const extra: Record<string, unknown> = { source: start.format, source_path: this.#path };
     if (start.key !== "") extra.source_line = start.line;
@@ -421,7 +428,9 @@ export class SessionImport {
     const firstUser = batch.find((event) => event.role === "user");
     const title = start.title ?? (firstUser ? titleFromText(firstUser.content) : undefined);
     try {
-      this.#store.create({ type, id: this.#entry.id, title, started: start.started, extra });
+      const options: ImportedSessionOptions = { type, id: this.#entry.id, title, started: start.started, extra };
+      if (this.#options.createSession) await this.#options.createSession(options);
+      else this.#store.create(options);
       this.#entry.created = true;
     } catch (error) {
       if (!(error instanceof SessionExistsError)) throw error; // made meanwhile by another import
@@ -523,7 +532,7 @@ export class SessionImport {
     this.#batch = [];
     this.#batchChars = 0;
     if (this.#type !== undefined) {
-      this.#create(this.#type, batch);
+      await this.#create(this.#type, batch);
       this.#type = undefined;
     }
     if (batch.length === 0) return;
@@ -532,30 +541,11 @@ export class SessionImport {
   }
 }
 
-/** Streams a session's logs (under its shared lock) to see how far earlier imports got. */
+/** Reads a session's logs (through the store, which holds their lock) to see how far earlier imports got. */
 async function scanSession(store: SessionStore, id: string): Promise<SessionScan> {
-  return await withSessionLock(
-    store.sessionDir(id),
-    { exclusive: false, timeoutMs: LOCK_TIMEOUT_MS, what: `the lock of session ${id}` },
-    async (lock) => {
-      const scanner = new SessionLogScanner();
-      for (const file of store.logFiles(id)) {
-        // An append that was cut short is not part of the log.
-        const committed = lock.committedSize(basename(file));
-        scanner.startFile();
-        const splitter = new LineSplitter({ keepCR: true });
-        if (committed !== 0) {
-          const range = committed === undefined ? {} : { end: committed - 1 };
-          for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK, ...range })) {
-            for (const line of splitter.push(chunk as Uint8Array)) scanner.push(line);
-          }
-        }
-        for (const line of splitter.end()) scanner.push(line, false);
-        scanner.endFile();
-      }
-      return scanner.result();
-    },
-  );
+  const scanner = new SessionLogScanner();
+  await store.readLogLines(id, scanner);
+  return scanner.result();
 }
 
 /** A SourceFormatError's message without its `file:line: ` prefix (the warning carries those). */

@@ -7,6 +7,7 @@
 import { ensureStoreRoot } from "./store_gitignore.ts";
 import {
   copyFileSync,
+  createReadStream,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -20,6 +21,7 @@ import { basename, dirname, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
 import { setFrontmatterScalar } from "../format/frontmatter.ts";
+import { LineSplitter } from "../format/line_splitter.ts";
 import type { NewEvent, ReadEvent, SessionEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
 import {
@@ -89,6 +91,19 @@ export interface SessionHead {
   extra: Record<string, unknown>;
   ended: string | null;
 }
+
+/** What {@linkcode SessionStore.readLogLines} tells as it reads a session's logs. */
+export interface LogLineReader {
+  /** A log begins (oldest first). */
+  startFile(file: string): void;
+  /** One line of it, CR kept; `complete` is false for a last line without its line break. */
+  push(line: string, complete: boolean): void;
+  /** The log has ended. */
+  endFile(): void;
+}
+
+/** Bytes read from a log at a time when streaming it. */
+const READ_CHUNK = 1024 * 1024;
 
 /** One log's committed bytes and what they parse to. */
 export interface LogSnapshot {
@@ -440,6 +455,32 @@ export class SessionStore {
       const bytes = all.subarray(0, Math.min(committed, all.length));
       const parsed = parseLog(new TextDecoder().decode(bytes), { file, fallback: this.#fallback(id, file) });
       return { file, bytes, parsed, mtimeMs: stat.mtimeMs };
+    });
+  }
+
+  /**
+   * Streams a session's logs, oldest first, a line at a time under the
+   * session's shared lock: only committed bytes (an append in progress or cut
+   * short is left out), a chunk at a time, so memory stays bounded whatever
+   * the size of the logs.
+   */
+  async readLogLines(id: string, reader: LogLineReader): Promise<void> {
+    const dir = this.#existingDir(id);
+    await this.#shared(dir, id, async (lock) => {
+      for (const name of this.#logNames(dir)) {
+        const file = join(dir, name);
+        const committed = lock.committedSize(name);
+        reader.startFile(file);
+        const splitter = new LineSplitter({ keepCR: true });
+        if (committed !== 0) {
+          const range = committed === undefined ? {} : { end: committed - 1 };
+          for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK, ...range })) {
+            for (const line of splitter.push(chunk as Uint8Array)) reader.push(line, true);
+          }
+        }
+        for (const line of splitter.end()) reader.push(line, false);
+        reader.endFile();
+      }
     });
   }
 
