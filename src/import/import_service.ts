@@ -25,9 +25,9 @@ import type { ParseWarning } from "../model/log.ts";
 import { IMPORT_SESSION_TYPES, type ImportSessionType, isImportSessionType } from "../model/session_type.ts";
 import { formatTimestamp, TIMESTAMP_PATTERN } from "../model/timestamp.ts";
 import { titleFromText } from "../model/session_title.ts";
-import { continuationContent } from "./parsers/continuation.ts";
+import { continuationContent } from "../format/continuation.ts";
 import { LineSplitter } from "../format/line_splitter.ts";
-import { SessionLogScanner, type SessionScan } from "./parsers/session_log_scanner.ts";
+import { SessionLogScanner, type SessionScan } from "../format/session_log_scanner.ts";
 import {
   SOURCE_FORMATS,
   type SourceCompaction,

@@ -9,24 +9,30 @@ import { type Log, logTitle } from "./log.ts";
 import type { SessionSummary } from "./search_result.ts";
 import { formatTimestamp, normalizeTimestamp } from "./timestamp.ts";
 
-/** What the summary needs to know about one log of the session. */
-export interface LogSummaryInput {
+/** What a log says about its session: shared by the summary, the index's file records and what the index is fed. */
+export interface LogFields {
   /** Store-relative or absolute path: only orders logs that started at the same time. */
   file: string;
+  /** The session folder's id (also for continuation logs). */
   sessionId: string;
   sessionType: string;
   title: string | null;
   tags: string[];
   /** ISO-8601 `started` of the log. */
   started: string;
+  /** ISO-8601 `ended`, or null. */
   ended: string | null;
+  /** ISO-8601 time the log was imported (frontmatter `imported:`), or null/absent when it was not. */
+  imported?: string | null;
+}
+
+/** What the summary needs to know about one log of the session. */
+export interface LogSummaryInput extends LogFields {
   events: number;
   /** Time of the log's newest event in ms, or null without events. */
   lastEventMs: number | null;
   /** Modification time of the log file in ms (last activity of a session without events). */
   mtimeMs: number;
-  /** ISO-8601 time the log was imported (frontmatter `imported:`), or null/absent when it was not. */
-  imported?: string | null;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseLog } from "../../format/parse_log.ts";
-import { renderEvents, renderLog } from "../../format/render_log.ts";
-import type { SessionEvent } from "../../model/event.ts";
-import { ROLES } from "../../model/role.ts";
+import { parseLog } from "./parse_log.ts";
+import { renderEvents, renderLog } from "./render_log.ts";
+import type { SessionEvent } from "../model/event.ts";
+import { ROLES } from "../model/role.ts";
 import { continuationContent } from "./continuation.ts";
-import { LineSplitter } from "../../format/line_splitter.ts";
+import { LineSplitter } from "./line_splitter.ts";
 import { SessionLogScanner, type SessionScan } from "./session_log_scanner.ts";
 
 const META = { session_id: "chat-a1", type: "chat", started: "2024-01-15T10:30:00Z", continued_from: null, extra: {} };

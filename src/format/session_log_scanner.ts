@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { ToolArgs } from "../../model/event.ts";
-import type { Role } from "../../model/role.ts";
+import type { ToolArgs } from "../model/event.ts";
+import type { Role } from "../model/role.ts";
 import {
   closesFence,
   type Fence,
@@ -17,11 +17,11 @@ import {
   matchLabel,
   matchToolLine,
   turnHeadingAt,
-} from "../../format/_lines.ts";
-import { parseLog } from "../../format/parse_log.ts";
-import { parseContextLine } from "../../format/render_log.ts";
-import { RESULT_FENCE_INFO } from "../../format/render_event.ts";
-import { parseToolArgs } from "../../format/tool_args.ts";
+} from "./_lines.ts";
+import { parseLog } from "./parse_log.ts";
+import { parseContextLine } from "./render_log.ts";
+import { RESULT_FENCE_INFO } from "./render_event.ts";
+import { parseToolArgs } from "./tool_args.ts";
 import { CONTINUATION_MARK, continuedText } from "./continuation.ts";
 
 /** How far back (in source events) a tool event may still get its late result. */
