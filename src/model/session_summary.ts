@@ -46,7 +46,7 @@ export interface LogSummaryInput extends LogFields {
  * const log = {
  *   meta: { session_id: "chat-a", type: "chat", started: "2024-01-15 10:30", continued_from: null, extra: {} },
  *   heading: "Deploy notes",
- *   events: [{ role: "user", content: "hi", at: "2024-01-15T10:31:00Z" }],
+ *   events: [{ role: "user" as const, content: "hi", at: "2024-01-15T10:31:00Z" }],
  * };
  * const input = logSummaryInput("a.md", "chat-a", log, 0);
  * console.assert(input.title === "Deploy notes" && input.started === "2024-01-15T10:30:00Z");
