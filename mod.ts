@@ -29,7 +29,9 @@ export { BUILTIN_PLUGINS } from "./plugins/builtin.ts";
 export { CleanupIncompleteError } from "./src/core/cleanup.ts";
 export { LABELLED_ROLES, ROLES } from "./src/model/role.ts";
 export { SESSION_TYPES } from "./src/model/session_type.ts";
+export { EVENT_STATUSES } from "./src/model/event_meta.ts";
 export {
+  AmbiguousSessionIdError,
   CruError,
   EventVetoedError,
   FileNotFoundError,

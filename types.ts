@@ -8,7 +8,16 @@
  *
  * @module
  */
-export type { NewEvent, SessionEvent, StoredEvent, ToolArgs } from "./src/model/event.ts";
+export type {
+  EventMeta,
+  EventStatus,
+  NewEvent,
+  SessionEvent,
+  StoredEvent,
+  TokenUsage,
+  ToolArgs,
+} from "./src/model/event.ts";
+export type { SessionFacts } from "./src/model/session_facts.ts";
 export type { WriteReceipt } from "./src/model/write_receipt.ts";
 export type { LabelledRole, Role } from "./src/model/role.ts";
 export type { SessionType } from "./src/model/session_type.ts";
@@ -37,6 +46,7 @@ export type { ParsedLog, ParseLogOptions } from "./src/format/parse_log.ts";
 export type {
   AppendReceipt,
   Crucible,
+  DeleteReport,
   NewSessionOptions,
   ReindexReport,
   SessionFilters,
@@ -47,3 +57,4 @@ export type { OpenOptions } from "./src/core/open_crucible.ts";
 export type { SessionHandle } from "./src/core/session_handle.ts";
 export type { CleanupCandidate, CleanupOptions, CleanupReport } from "./src/core/cleanup.ts";
 export type { ImportOptions, ImportReport } from "./src/import/import_service.ts";
+export type { StatsOptions, StatsReport, StatsRow, StatsTotals, TokenTotals } from "./src/core/session_stats.ts";

@@ -197,3 +197,55 @@ test("cru mcp: an agent lists the tools, keeps a log, finds it by search and rea
     assert.doesNotMatch(stderr(), /internal error|Unhandled|TypeError/);
     assert.match(stderr(), /noisy plugin/, "what a plugin prints goes to stderr, not into the protocol");
   }));
+
+test("cru mcp: append_event records a model call's details, read_session gives them back, search filters by model", {
+  timeout: 240_000,
+}, () =>
+  withTempDir(async (tmp) => {
+    const dir = join(tmp, ".crucible");
+    const { client } = await connect(dir);
+    try {
+      const { id } = await data<{ id: string }>(client, "start_session", { title: "Costs", model: "gpt-5-codex" });
+      await data(client, "append_event", {
+        id,
+        role: "tool",
+        tool: "shell",
+        args: { cmd: "npm test" },
+        content: "quokka tests pass",
+        model: "gpt-5-codex",
+        tokens: { input: 2000, output: 200, cache_read: 3000 },
+        cost: 0.0042,
+        duration_ms: 5800,
+        tool_call_id: "call_A1",
+        status: "ok",
+      });
+      const page = await data<{ tags: string[]; model?: string; events: Record<string, unknown>[] }>(
+        client,
+        "read_session",
+        { id },
+      );
+      assert.deepEqual(page.tags, []);
+      assert.equal(page.model, "gpt-5-codex");
+      const { index: _index, at: _at, file: _file, line: _line, ...event } = page.events[0];
+      assert.deepEqual(event, {
+        role: "tool",
+        tool: "shell",
+        args: { cmd: "npm test" },
+        content: "quokka tests pass",
+        model: "gpt-5-codex",
+        tokens: { input: 2000, output: 200, cache_read: 3000 },
+        cost: 0.0042,
+        duration_ms: 5800,
+        tool_call_id: "call_A1",
+        status: "ok",
+      });
+      const hits = async (model: string) =>
+        (await data<{ hits: unknown[] }>(client, "search_sessions", { query: "quokka", model })).hits.length;
+      assert.equal(await hits("gpt-5-codex"), 1);
+      assert.equal(await hits("claude-sonnet-4-5"), 0);
+      const bad = await call(client, "append_event", { id, role: "note", content: "x", tokens: { input: -1 } });
+      assert.match(errorText(bad), /input/);
+    } finally {
+      await client.close();
+    }
+  }));

@@ -10,6 +10,7 @@ import { InvalidInputError } from "../model/errors.ts";
 import { SESSION_TYPES } from "../model/session_type.ts";
 import { writeStderr } from "../runtime/process.ts";
 import { parseDateFilter, parseUntil } from "../model/time_filter.ts";
+import { resolve } from "node:path";
 
 /** The options every command has. */
 export interface CommonOptions {
@@ -18,6 +19,9 @@ export interface CommonOptions {
   json?: boolean;
   trustPlugins?: boolean;
 }
+
+/** How an `<id>` argument is described in help. */
+export const SESSION_REF_HELP = "session id, a unique prefix of one, @last or @last~N";
 
 /** Adds `--dir` and `--json` to a command. */
 export function withCommonOptions(command: Command): Command {
@@ -43,15 +47,29 @@ export function openStore(options: CommonOptions): Crucible {
   });
 }
 
-/** `--type`, `--since`, `--until`, `--limit` for list and search. */
-export function withFilterOptions(command: Command): Command {
-  return command
+/**
+ * The filters of list and search: `--type`, `--since`, `--until`, `--limit`,
+ * the session facts (`--tag`, `--cwd`, `--project`, `--branch`, `--host`,
+ * `--model`, `--source`). `limit: false` leaves `--limit` out (a command that
+ * adds everything up).
+ */
+export function withFilterOptions(command: Command, options: { limit?: boolean } = {}): Command {
+  command
     .addOption(
       new Option("--type <type>", "only sessions of this type").choices(SESSION_TYPES),
     )
     .option("--since <date>", "only activity at or after: 2024-01-15, an ISO timestamp, or 7d / 12h ago")
-    .option("--until <date>", "only activity at or before: same forms as --since (a date includes that whole day)")
-    .option("--limit <n>", "at most this many results");
+    .option("--until <date>", "only activity at or before: same forms as --since (a date includes that whole day)");
+  if (options.limit ?? true) command.option("--limit <n>", "at most this many results");
+  command
+    .option("--tag <tag>", "only sessions with this tag")
+    .option("--cwd <folder>", "only sessions started in this folder or below it")
+    .option("--project <name>", "only sessions of this project: the git remote's owner/name, else the folder's name")
+    .option("--branch <name>", "only sessions started on this git branch")
+    .option("--host <name>", "only sessions started on this host")
+    .option("--model <name>", "only sessions with this model")
+    .option("--source <app>", "only sessions imported from this app (claude-code, codex, aider, specstory)");
+  return command;
 }
 
 /** The filter options as typed on the command line. */
@@ -60,6 +78,13 @@ export interface FilterOptions {
   since?: string;
   until?: string;
   limit?: string;
+  tag?: string;
+  cwd?: string;
+  project?: string;
+  branch?: string;
+  host?: string;
+  model?: string;
+  source?: string;
 }
 
 /** Reads the filter options, naming the first one that is malformed. */
@@ -73,6 +98,16 @@ export function readFilters(options: FilterOptions): SessionFilters {
       throw new InvalidInputError("--limit", options.limit, "a whole number of 1 or more");
     }
     filters.limit = Number(options.limit);
+  }
+  for (const key of ["tag", "project", "branch", "host", "model", "source"] as const) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (value.trim() === "") throw new InvalidInputError(`--${key}`, value, "some text");
+    filters[key] = value;
+  }
+  if (options.cwd !== undefined) {
+    if (options.cwd.trim() === "") throw new InvalidInputError("--cwd", options.cwd, "a folder");
+    filters.cwd = resolve(options.cwd);
   }
   return filters;
 }

@@ -75,6 +75,36 @@ const COMMANDS: readonly { group: "session" | "plugin" | null; names: string[]; 
     names: ["import"],
     load: async () => (await import("./commands/session_import.ts")).registerSessionImport,
   },
+  {
+    group: "session",
+    names: ["rename"],
+    load: async () => (await import("./commands/session_rename.ts")).registerSessionRename,
+  },
+  {
+    group: "session",
+    names: ["tag", "untag"],
+    load: async () => (await import("./commands/session_tag.ts")).registerSessionTag,
+  },
+  {
+    group: "session",
+    names: ["reopen"],
+    load: async () => (await import("./commands/session_reopen.ts")).registerSessionReopen,
+  },
+  {
+    group: "session",
+    names: ["delete"],
+    load: async () => (await import("./commands/session_delete.ts")).registerSessionDelete,
+  },
+  {
+    group: "session",
+    names: ["move", "copy"],
+    load: async () => (await import("./commands/session_transfer.ts")).registerSessionTransfer,
+  },
+  {
+    group: "session",
+    names: ["stats"],
+    load: async () => (await import("./commands/session_stats.ts")).registerSessionStats,
+  },
   { group: "session", names: ["browse"], load: async () => (await import("./commands/browse.ts")).registerBrowse },
   {
     group: "session",

@@ -5,9 +5,22 @@
  * @module
  */
 import { lstatSync, readFileSync, statSync } from "node:fs";
-import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { type NewEvent, validateNewEvent } from "../model/event.ts";
-import { EventVetoedError, InvalidInputError, SessionNotFoundError, StoreNotFoundError } from "../model/errors.ts";
+import {
+  EventVetoedError,
+  InvalidInputError,
+  SessionExistsError,
+  SessionNotFoundError,
+  SessionStateError,
+  StoreNotFoundError,
+} from "../model/errors.ts";
+import type { SessionFacts } from "../model/session_facts.ts";
+import { sessionFacts } from "./session_facts.ts";
+import { resolveSessionRef } from "../model/session_ref.ts";
+import { defaultHeading } from "../model/session_type.ts";
+import { folderBytes, SessionArchive } from "../store/session_archive.ts";
+import { collectStats, type StatsOptions, type StatsReport } from "./session_stats.ts";
 import type { ParseWarning } from "../model/log.ts";
 import { typeOfSessionId } from "../model/session_id.ts";
 import { isSessionType, SESSION_TYPES, type SessionType } from "../model/session_type.ts";
@@ -55,10 +68,11 @@ export interface ArtifactView {
 }
 
 /** A session as `show` presents it. */
-export interface SessionView {
+export interface SessionView extends SessionFacts {
   id: string;
   type: string;
   title: string | null;
+  tags: string[];
   started: string;
   ended: string | null;
   last_activity: string;
@@ -80,7 +94,20 @@ export interface NewSessionOptions {
   type?: SessionType | string;
   title?: string;
   tags?: string[];
+  /** Session facts for the frontmatter (`model`, `cwd`, `host`, `source`); plugins may add more (git-context: `git`). */
+  model?: string;
+  cwd?: string;
+  host?: string;
+  source?: string;
   extra?: Record<string, unknown>;
+}
+
+/** What {@linkcode Crucible.delete} did. */
+export interface DeleteReport {
+  /** Sessions removed from disk and index. */
+  deleted: string[];
+  /** Sessions a plugin kept (`session:before-cleanup`), with the plugin's name. */
+  kept: { id: string; plugin: string }[];
 }
 
 /** What a {@linkcode Crucible} is made of (built by {@linkcode openCrucible}). */
@@ -342,10 +369,13 @@ export class Crucible {
   async show(id: string): Promise<SessionView> {
     this.#requireStore();
     const session = await this.#store.read(id);
+    const first = session.logs[0].log.meta;
     return {
       id: session.id,
       type: session.type,
       title: session.title,
+      tags: first.tags ?? [],
+      ...sessionFacts(first.extra),
       started: session.started,
       ended: session.ended,
       last_activity: session.lastActivity,
@@ -539,6 +569,144 @@ export class Crucible {
     }
     return report;
   }
+
+  /**
+   * The session a reference names: a full id, a unique prefix of one, `@last`
+   * (the most recently written session) or `@last~N` (N before it). An
+   * ambiguous prefix throws {@linkcode AmbiguousSessionIdError} naming the candidates.
+   */
+  resolveId(ref: string): string {
+    this.#requireStore();
+    return resolveSessionRef(ref, {
+      ids: this.#store.ids(),
+      recent: () => this.#store.recentIds(),
+      where: this.#store.sessionsDir,
+    });
+  }
+
+  /** Gives a session a new title (in its first log's frontmatter, and its `# heading` when that was the title). */
+  async rename(id: string, title: string): Promise<{ id: string; file: string; title: string; changed: boolean }> {
+    checkTitle(title);
+    // A title is text entering the session: plugins that change or veto events (redaction) see it as a note.
+    const clean = checkTitle(await this.#screened(await this.#hooks(), id, title));
+    const result = await this.#store.editFrontmatter(id, "first", (meta, heading) => {
+      if (meta.title === clean) return undefined;
+      const headingWasTitle = heading === "" || heading === meta.title || heading === defaultHeading(meta.type);
+      return { set: { title: clean }, ...(headingWasTitle ? { heading: clean } : {}) };
+    });
+    await this.#afterEdit(id, result);
+    return { id, file: result.file, title: clean, changed: result.changed };
+  }
+
+  /** Adds tags to a session (those it has already stay once). Returns all its tags. */
+  async tag(
+    id: string,
+    tags: readonly string[],
+  ): Promise<{ id: string; file: string; tags: string[]; changed: boolean }> {
+    checkTags(tags);
+    const hooks = await this.#hooks();
+    const wanted: string[] = [];
+    for (const tag of tags) wanted.push(await this.#screened(hooks, id, tag));
+    checkTags(wanted);
+    let after: string[] = [];
+    const result = await this.#store.editFrontmatter(id, "first", (meta) => {
+      const before = meta.tags ?? [];
+      after = [...new Set([...before, ...wanted])];
+      return after.length === before.length ? undefined : { set: { tags: after } };
+    });
+    await this.#afterEdit(id, result);
+    return { id, file: result.file, tags: after, changed: result.changed };
+  }
+
+  /** Removes tags from a session (absent ones are ignored). Returns the tags it keeps. */
+  async untag(
+    id: string,
+    tags: readonly string[],
+  ): Promise<{ id: string; file: string; tags: string[]; changed: boolean }> {
+    const unwanted = new Set(checkTags(tags));
+    let after: string[] = [];
+    const result = await this.#store.editFrontmatter(id, "first", (meta) => {
+      const before = meta.tags ?? [];
+      after = before.filter((tag) => !unwanted.has(tag));
+      return after.length === before.length ? undefined : { set: { tags: after.length > 0 ? after : undefined } };
+    });
+    await this.#afterEdit(id, result);
+    return { id, file: result.file, tags: after, changed: result.changed };
+  }
+
+  /** Clears `ended`, so events can be appended again. */
+  async reopen(id: string): Promise<{ id: string; file: string; changed: boolean }> {
+    const result = await this.#store.editFrontmatter(
+      id,
+      "last",
+      (meta) => meta.ended === undefined ? undefined : { set: { ended: undefined } },
+    );
+    await this.#afterEdit(id, result);
+    return result;
+  }
+
+  async #afterEdit(id: string, result: { file: string; changed: boolean }): Promise<void> {
+    if (!result.changed) return;
+    this.#sessions.delete(id); // hooks see the new title
+    await this.#changed(result.file);
+  }
+
+  /**
+   * Deletes sessions from disk and index. Each is first offered to the
+   * `session:before-cleanup` hook (action `remove`): a plugin may keep it.
+   */
+  async delete(ids: readonly string[]): Promise<DeleteReport> {
+    const hooks = await this.#hooks();
+    const archive = new SessionArchive(this.#store);
+    const report: DeleteReport = { deleted: [], kept: [] };
+    for (const id of [...new Set(ids)]) {
+      const files = this.#store.logFiles(id);
+      const head = await this.#store.read(id);
+      const candidate = { id, dir: head.dir, lastActivity: head.lastActivity, bytes: folderBytes(head.dir) };
+      const veto = await hooks.bail("session:before-cleanup", { ...candidate, action: "remove" });
+      if (veto) {
+        this.#warn(`plugin ${veto.plugin} kept ${id} (session:before-cleanup)`);
+        report.kept.push({ id, plugin: veto.plugin });
+        continue;
+      }
+      const moved = await archive.move(id);
+      if (moved.status !== "removed") continue;
+      this.#sessions.delete(id);
+      await this.#changed(...files);
+      report.deleted.push(id);
+      await hooks.parallel("session:after-cleanup", { ...candidate, action: "remove" });
+    }
+    for (const warning of archive.settle()) this.#warn(warning);
+    return report;
+  }
+
+  /**
+   * Copies a session, whole, into another store (its `.crucible` folder);
+   * with `move` it leaves this one (under its lock, across filesystems too).
+   * The other store's index takes it in on its next query.
+   */
+  async transfer(id: string, toStore: string, options: { move?: boolean } = {}): Promise<{ id: string; to: string }> {
+    const target = join(resolve(toStore), "sessions");
+    if (resolve(target) === resolve(this.#store.sessionsDir)) {
+      throw new InvalidInputError("--to", toStore, "another store than the session's own");
+    }
+    if (this.#store.logFiles(id).length === 0) throw new SessionNotFoundError(id, this.#store.sessionsDir);
+    if (!options.move) return { id, to: await this.#store.copyTo(id, target) };
+    const files = this.#store.logFiles(id);
+    const archive = new SessionArchive(this.#store);
+    if (archive.archivedCopy(id, target) !== "none") throw new SessionExistsError(id, target);
+    const moved = await archive.move(id, { archiveDir: target });
+    for (const warning of archive.settle()) this.#warn(warning);
+    if (moved.status !== "archived") throw new SessionStateError(`session ${JSON.stringify(id)} went away meanwhile`);
+    this.#sessions.delete(id);
+    await this.#changed(...files);
+    return { id, to: moved.to };
+  }
+
+  /** Tokens, cost, sessions and events by day, model, project and tool, read from the markdown. */
+  async stats(options: StatsOptions = {}): Promise<StatsReport> {
+    return await collectStats(this.#store, options);
+  }
 }
 
 /** Attached files up to this size are screened by plugins when they are text. */
@@ -564,8 +732,31 @@ function checkSessionOptions(options: NewSessionOptions): SessionDraft & { type:
   if (options.title !== undefined && options.title.trim() === "") {
     throw new InvalidInputError("title", options.title, "some text");
   }
-  for (const tag of options.tags ?? []) {
+  if (options.tags !== undefined && options.tags.length > 0) checkTags(options.tags);
+  const extra: Record<string, unknown> = { ...options.extra };
+  for (const key of ["model", "cwd", "host", "source"] as const) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (!/^[^\p{Cc}]{1,500}$/u.test(value) || value.trim() !== value) {
+      throw new InvalidInputError(key, value, "one line of text without surrounding spaces");
+    }
+    extra[key] = value;
+  }
+  return { type, title: options.title, tags: options.tags, extra };
+}
+
+/** Checks a title: one line of text. */
+function checkTitle(title: string): string {
+  const clean = title.replace(/\s+/g, " ").trim();
+  if (clean === "") throw new InvalidInputError("title", title, "some text");
+  return clean;
+}
+
+/** Checks tags: words without spaces or commas. */
+function checkTags(tags: readonly string[]): string[] {
+  if (tags.length === 0) throw new InvalidInputError("tags", "", "one or more tags");
+  for (const tag of tags) {
     if (!/^[^\s,]+$/.test(tag)) throw new InvalidInputError("tag", tag, "a word without spaces or commas");
   }
-  return { type, title: options.title, tags: options.tags, extra: { ...options.extra } };
+  return [...tags];
 }

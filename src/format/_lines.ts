@@ -6,6 +6,7 @@
  */
 import { TIMESTAMP_PATTERN } from "../model/timestamp.ts";
 import { type LabelledRole, roleFromLabel } from "../model/role.ts";
+import { isEventMetaLine, META_LINE_START } from "./event_meta_line.ts";
 
 const TURN_HEADING = /^##[ \t]+(\S+(?: \S+)?)[ \t]*$/;
 const LABEL = /^\*\*([A-Za-z]+):\*\*([\s\S]*)$/;
@@ -17,6 +18,7 @@ const STRUCTURE_LIKE = [
   /^##[ \t]+\d{4}-\d{2}-\d{2}/, // a turn heading
   /^\*\*[A-Za-z]+:\*\*/, // a label, known or not
   /^\[Tool:/i, // a tool call
+  META_LINE_START, // an event's details
 ];
 
 /** The timestamp of a `## <timestamp>` turn heading, or undefined. */
@@ -94,9 +96,9 @@ export function closesFence(fence: Fence, line: string): boolean {
   return !!match && match[1][0] === fence.char && match[1].length >= fence.length;
 }
 
-/** True when a line is structural: a turn heading, a known label or a tool call. */
+/** True when a line is structural: a turn heading, a known label, a tool call or an event's details. */
 export function isStructural(line: string): boolean {
-  if (turnHeadingAt(line) !== undefined || matchToolLine(line)) return true;
+  if (turnHeadingAt(line) !== undefined || matchToolLine(line) || isEventMetaLine(line)) return true;
   return matchLabel(line)?.role !== undefined;
 }
 

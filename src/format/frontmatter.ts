@@ -92,6 +92,34 @@ export function setFrontmatterScalar(yamlText: string, key: string, value: strin
   return `${yamlText}${yamlText === "" || yamlText.endsWith("\n") ? "" : "\n"}${line}\n`;
 }
 
+/**
+ * Sets a top-level key of frontmatter YAML to any value (or removes it when
+ * `value` is undefined), replacing only that key's lines: the rest of what
+ * the user wrote stays byte for byte. Returns the new YAML text.
+ *
+ * @example
+ * ```ts
+ * import { setFrontmatterKey } from "./frontmatter.ts";
+ * const yaml = setFrontmatterKey("title: Old\ntags:\n  - a\nx: 1\n", "tags", ["a", "b"]);
+ * console.assert(yaml === "title: Old\ntags:\n  - a\n  - b\nx: 1\n");
+ * console.assert(setFrontmatterKey(yaml, "tags", undefined) === "title: Old\nx: 1\n");
+ * ```
+ */
+export function setFrontmatterKey(yamlText: string, key: string, value: unknown): string {
+  const lines = yamlText === "" ? [] : yamlText.replace(/\n$/, "").split("\n");
+  const start = lines.findIndex((line) => line.startsWith(`${key}:`));
+  const rendered = value === undefined
+    ? []
+    : stringify({ [key]: value }, { lineWidth: 0, indent: 2 }).replace(/\n$/, "")
+      .split("\n").map((line) => line.replace(/^- /, "  - "));
+  if (start < 0) return [...lines, ...rendered].map((line) => `${line}\n`).join("");
+  // The key's value runs over the lines indented under it (or a block list at column 0).
+  let end = start + 1;
+  while (end < lines.length && (/^[ \t]/.test(lines[end]) || lines[end].startsWith("- ") || lines[end] === "-")) end++;
+  lines.splice(start, end - start, ...rendered);
+  return lines.map((line) => `${line}\n`).join("");
+}
+
 function textOr(value: unknown, fallback: string): string {
   return value === undefined || value === null ? fallback : value instanceof Date ? value.toISOString() : String(value);
 }

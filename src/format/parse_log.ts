@@ -18,6 +18,7 @@ import {
   turnHeadingAt,
   unescapeLine,
 } from "./_lines.ts";
+import { parseEventMetaLine } from "./event_meta_line.ts";
 import { parseFrontmatter } from "./frontmatter.ts";
 import { RESULT_FENCE_INFO } from "./render_event.ts";
 import { parseContextLine } from "./render_log.ts";
@@ -66,6 +67,8 @@ class LogParser {
   #at: string;
   /** The last labelled role in the current turn: text after a tool result is theirs. */
   #speaker: LabelledRole | undefined;
+  /** The event a details line may still describe (the last one, until it has details or a turn starts). */
+  #detailsFor: SessionEvent | undefined;
 
   constructor(text: string, options: ParseLogOptions) {
     // A file whose first line ends in CR was saved with CRLF endings: read it as LF.
@@ -137,6 +140,23 @@ class LogParser {
   #push(event: SessionEvent, lineIndex: number): void {
     this.#events.push(event);
     this.#eventLines.push(lineIndex + 1);
+    this.#detailsFor = event;
+  }
+
+  /** A `<!-- cru: … -->` line: the details of the event above it; otherwise kept as a note. */
+  #details(line: string): void {
+    const parsed = parseEventMetaLine(line)!;
+    const target = this.#detailsFor;
+    if (parsed.meta && target) {
+      Object.assign(target, parsed.meta);
+      this.#detailsFor = undefined;
+      this.#i++;
+      return;
+    }
+    this.#warn(this.#i, `${parsed.problem ?? "event details with no event right above them"}; kept as a note`);
+    this.#push({ role: "note", content: line, at: this.#at }, this.#i);
+    this.#detailsFor = undefined;
+    this.#i++;
   }
 
   /** Reads whatever starts at the current line inside a turn. */
@@ -146,6 +166,7 @@ class LogParser {
     if (at !== undefined) {
       this.#at = at;
       this.#speaker = undefined;
+      this.#detailsFor = undefined;
       this.#i++;
       return;
     }
@@ -157,6 +178,7 @@ class LogParser {
     if (label?.role) return this.#labelled(label.role, label.rest);
     const tool = matchToolLine(line);
     if (tool) return this.#tool(tool.name, tool.argsText, tool.result);
+    if (parseEventMetaLine(line)) return this.#details(line);
     // Text after a tool result continues the speaker; right after a heading it is a note.
     const role: Role = this.#speaker === undefined ? "note" : this.#speaker === "user" ? "assistant" : this.#speaker;
     // cru writes a label on every event: a paragraph without one right under a heading was written by hand.

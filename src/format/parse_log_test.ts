@@ -148,6 +148,7 @@ const FRAGMENTS = [
   "> quote",
   "- item",
   "[[artifacts/a.png]]",
+  "<!-- cru: model=x -->",
 ];
 const contentArbitrary = fc.oneof(
   fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 12 }).map((parts) => parts.join("")),
@@ -303,6 +304,7 @@ const HAND_LINES = [
   "---",
   "- list item",
   "*italic*",
+  "<!-- cru: colour=red -->",
 ];
 
 test("parseLog() never drops the words of a hand-written log (property)", () => {

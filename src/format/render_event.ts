@@ -6,13 +6,15 @@
 import type { SessionEvent } from "../model/event.ts";
 import { type LabelledRole, roleLabel } from "../model/role.ts";
 import { closesFence, type Fence, fenceOpening, mustEscape } from "./_lines.ts";
+import { renderEventMetaLine } from "./event_meta_line.ts";
 import { renderToolArgs } from "./tool_args.ts";
 
 /** The info string of the fence that wraps a tool result verbatim. */
 export const RESULT_FENCE_INFO = "result";
 
 /**
- * Renders an event without its turn heading.
+ * Renders an event without its turn heading; its metadata, if any, goes on
+ * the line right under it.
  *
  * @example
  * ```ts
@@ -22,8 +24,9 @@ export const RESULT_FENCE_INFO = "result";
  * ```
  */
 export function renderEvent(event: SessionEvent): string {
-  if (event.role === "tool") return renderToolEvent(event);
-  return renderLabelled(event.role, event.content);
+  const text = event.role === "tool" ? renderToolEvent(event) : renderLabelled(event.role, event.content);
+  const meta = renderEventMetaLine(event);
+  return meta === undefined ? text : `${text}\n${meta}`;
 }
 
 function renderLabelled(role: LabelledRole, content: string): string {

@@ -18,6 +18,7 @@ import {
   matchToolLine,
   turnHeadingAt,
 } from "./_lines.ts";
+import { parseEventMetaLine } from "./event_meta_line.ts";
 import { parseLog } from "./parse_log.ts";
 import { parseContextLine } from "./render_log.ts";
 import { RESULT_FENCE_INFO } from "./render_event.ts";
@@ -97,6 +98,8 @@ export class SessionLogScanner {
   #stray: string[] = [];
   #speaker: Role | undefined;
   #open: OpenEvent | undefined;
+  /** An event just ended that a details line may still describe (as parseLog reads it). */
+  #detailsFor = false;
   // Across the session's logs.
   #count = 0;
   #last: LastEvent | undefined;
@@ -112,6 +115,7 @@ export class SessionLogScanner {
     this.#stray = [];
     this.#speaker = undefined;
     this.#open = undefined;
+    this.#detailsFor = false;
   }
 
   /**
@@ -226,9 +230,17 @@ export class SessionLogScanner {
     }
     if (turnHeadingAt(line) !== undefined) {
       this.#speaker = undefined;
+      this.#detailsFor = false;
       return;
     }
     if (line === "") return;
+    const details = parseEventMetaLine(line);
+    if (details) {
+      // The details of the event before; one that cannot be read, or has none before it, is a note of one line.
+      if (!this.#detailsFor || !details.meta) this.#finish({ role: "note", content: line }, undefined);
+      this.#detailsFor = false;
+      return;
+    }
     const label = matchLabel(line);
     if (label?.role) {
       this.#open = { role: label.role, kind: "labelled", lines: [line] };
@@ -256,6 +268,7 @@ export class SessionLogScanner {
 
   /** An event is complete: a continuation, or the next source event. */
   #finish(known: ScannedEvent | undefined, open: OpenEvent | undefined): void {
+    this.#detailsFor = true;
     let role: Role;
     let tool: string | undefined;
     let args: ToolArgs | undefined;

@@ -52,6 +52,7 @@ const FRAGMENTS = [
   "*Compacted from previous session. Context: x*",
   "text",
   "漢字 🎉",
+  "<!-- cru: model=x -->",
 ];
 const contentArbitrary = fc.oneof(
   fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 10 }).map((parts) => parts.join("")),
@@ -70,7 +71,12 @@ const eventArbitrary: fc.Arbitrary<SessionEvent> = fc.oneof(
     content: contentArbitrary,
     at: fc.constant(AT),
   }),
-).map((event) => ({ ...event }));
+).chain((event) =>
+  fc.constantFrom({}, { model: "m" }, { tokens: { input: 3 }, status: "ok" as const }).map((meta) => ({
+    ...event,
+    ...meta,
+  }))
+);
 
 test("SessionLogScanner counts the events of any log cru wrote as parseLog does, and reads the last exactly", () => {
   fc.assert(
@@ -85,9 +91,12 @@ test("SessionLogScanner counts the events of any log cru wrote as parseLog does,
 });
 
 test("SessionLogScanner agrees with parseLog on hand-written text of any shape", () => {
-  const lines = fc.array(fc.constantFrom(...FRAGMENTS, "", "plain words", "  ```", "**Note:** n", "(x)"), {
-    maxLength: 25,
-  });
+  const lines = fc.array(
+    fc.constantFrom(...FRAGMENTS, "", "plain words", "  ```", "**Note:** n", "(x)", "<!-- cru: colour=red -->"),
+    {
+      maxLength: 25,
+    },
+  );
   fc.assert(
     fc.property(lines, fc.boolean(), (body, frontmatter) => {
       const text = (frontmatter ? "---\nsession_id: chat-a1\n---\n" : "") + body.join("\n");
@@ -183,4 +192,19 @@ test("SessionLogScanner reads appended batches the way appendTimed writes them",
   ];
   const text = log(events.slice(0, 1)) + renderEvents(events.slice(1), AT);
   assert.equal(scan([text]).sourceEvents, 2);
+});
+
+test("SessionLogScanner reads an event's details line as part of it, as parseLog does", () => {
+  const log = "---\nsession_id: agent-a\ntype: agent\nstarted: 2024-01-15T10:30:00Z\ncontinued_from: null\n---\n\n" +
+    '# Agent Session\n\n## 2024-01-15T10:30:00Z\n\n**User:** go\n\n[Tool: Bash command="ls"]\n' +
+    "<!-- cru: tool_call_id=t1 -->\n\n**Assistant:** done\n<!-- cru: model=m tokens_in=3 -->\n";
+  const scanner = new SessionLogScanner();
+  scanner.startFile();
+  for (const line of log.split("\n")) scanner.push(line);
+  scanner.endFile();
+  const scan = scanner.result();
+  assert.equal(scan.sourceEvents, parseLog(log).log.events.length);
+  assert.equal(scan.sourceEvents, 3);
+  assert.deepEqual([...scan.openTools.keys()], [1]);
+  assert.equal(scan.last?.content, "done");
 });

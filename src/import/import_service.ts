@@ -38,6 +38,7 @@ import {
   type SourceSession,
 } from "./parsers/source_item.ts";
 import { createSourceParser } from "./parsers/source_parser.ts";
+import { modelFromHead } from "./parsers/source_model.ts";
 import type { CreateSessionOptions, SessionStore } from "../store/session_store.ts";
 import { ensureStoreRoot } from "../store/store_gitignore.ts";
 import { openLockFile } from "../runtime/lock_file.ts";
@@ -252,6 +253,25 @@ function isFile(path: string): boolean {
   }
 }
 
+/** How far into a transcript its model is looked for (the first assistant message comes early). */
+const MODEL_PEEK_BYTES = 256 * 1024;
+
+/** The first `bytes` of a file as text ("" when it cannot be read). */
+function readHead(path: string, bytes: number): string {
+  try {
+    const fd = openSync(path, "r");
+    try {
+      const buffer = new Uint8Array(bytes);
+      const read = readSync(fd, buffer, 0, bytes, 0);
+      return new TextDecoder().decode(buffer.subarray(0, read));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return "";
+  }
+}
+
 /** Reads the start of a file far enough to know it is in the format (throws SourceFormatError if not). */
 export function sniffFormat(path: string, from: ImportFormat): void {
   let bytes: Uint8Array;
@@ -424,6 +444,10 @@ export class SessionImport {
     const extra: Record<string, unknown> = { source: start.format, source_path: this.#path };
     if (start.key !== "") extra.source_line = start.line;
     Object.assign(extra, start.meta);
+    if (start.key === "" && extra.model === undefined) {
+      const model = modelFromHead(start.format, readHead(this.#path, MODEL_PEEK_BYTES));
+      if (model !== undefined) extra.model = model;
+    }
     extra.imported = formatTimestamp(new Date());
     const firstUser = batch.find((event) => event.role === "user");
     const title = start.title ?? (firstUser ? titleFromText(firstUser.content) : undefined);

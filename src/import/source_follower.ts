@@ -137,6 +137,9 @@ export class SourceFollower {
         if (items.length > 0) await at.sessions.take(items);
       }
     }
+    // Caught up with the writer: nothing waits for a usage report that may never come.
+    const settled = at.parser.caughtUp?.() ?? [];
+    if (settled.length > 0) await at.sessions.take(settled);
   }
 
   #stale(at: Position, stat: { size: number; ino: number }): boolean {

@@ -303,6 +303,7 @@ class Owner {
       return send(socket, { id: request.id, result });
     }
     const method = request.method;
+    if (method === "reindex") this.#service.supersedeSweep();
     this.#running++;
     const ids = this.#pending.get(socket) ?? new Set<number>();
     ids.add(request.id);

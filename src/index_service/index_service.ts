@@ -29,9 +29,9 @@ import type { IndexMethod, ParamsOf, ResultOf } from "./protocol.ts";
 const FLUSH_DOCS = 8_192;
 /** …or after this long without new writes. */
 const FLUSH_QUIET_MS = 3_000;
-/** During a reindex, segments of this many documents (larger ones cost memory while they are built). */
+/** During a sweep or a reindex, segments of this many documents (larger ones cost memory while they are built). */
 const REINDEX_SEGMENT_DOCS = 32_768;
-/** During a reindex, collect garbage after this many logs read. */
+/** During a sweep or a reindex, collect garbage after this many logs read. */
 const GC_EVERY_FILES = 1_024;
 
 /** A request's outcome: its result and the warnings not yet told. */
@@ -57,6 +57,9 @@ export interface IndexServiceOptions {
 /** Requests the service answers (the owner handles `stop` itself). */
 export type ServiceMethod = Exclude<IndexMethod, "stop">;
 
+/** Thrown inside a sweep that a reindex made pointless. */
+class SweepSuperseded extends Error {}
+
 /** Answers index requests for one store from one engine. */
 export class IndexService {
   readonly #root: string;
@@ -72,6 +75,9 @@ export class IndexService {
   #sweepOwed = true;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #notice: string | undefined;
+  /** A reindex was asked for: a sweep under way gives way to it. */
+  #superseded = false;
+  #sweptFiles = 0;
   /** Warnings found while catching up (also in the background), told once, with the next answer. */
   #undelivered: ParseWarning[] = [];
 
@@ -134,7 +140,13 @@ export class IndexService {
     if (this.#sweepOwed || !(this.#watcher?.healthy ?? false)) {
       this.#sweepOwed = false;
       this.#dirty.clear();
-      report = await this.#feeder.sweep(progress);
+      try {
+        report = await this.#feeder.sweep(progress, () => this.#duringSweep());
+      } catch (error) {
+        if (!(error instanceof SweepSuperseded)) throw error;
+        this.#sweepOwed = true; // the reindex that superseded it reads everything anyway
+        return { scanned: 0, files: 0, events: 0, removed: 0, warnings: [] };
+      }
     } else if (this.#dirty.size > 0) {
       const files = [...this.#dirty];
       this.#dirty.clear();
@@ -145,6 +157,27 @@ export class IndexService {
     this.#undelivered.push(...report.warnings);
     await this.#afterWrites();
     return report;
+  }
+
+  /**
+   * A reindex is on its way: a sweep in progress stops at its next file instead
+   * of reading every log once for nothing (an owner that starts for a reindex
+   * would otherwise sweep the whole store first, then rebuild it).
+   */
+  supersedeSweep(): void {
+    this.#superseded = true;
+  }
+
+  /**
+   * Runs after each log a sweep or a reindex reads: writes the tail out in
+   * segments of a bounded size (a first sweep of a large store is a whole
+   * build) and collects garbage now and then.
+   */
+  async #duringSweep(): Promise<void> {
+    if (this.#superseded) throw new SweepSuperseded();
+    if (this.#index.tailSize >= REINDEX_SEGMENT_DOCS) await this.#index.flush();
+    // Reading and parsing thousands of logs makes garbage faster than the runtime's heuristics collect it.
+    if (++this.#sweptFiles % GC_EVERY_FILES === 0) collectGarbage();
   }
 
   /** Writes the tail out and runs the merges that are due (before an owner exits). */
@@ -221,12 +254,8 @@ export class IndexService {
     await this.#index.clear();
     this.#dirty.clear();
     this.#sweepOwed = false;
-    let files = 0;
-    const report = await this.#feeder.sweep(progress, async () => {
-      if (this.#index.tailSize >= REINDEX_SEGMENT_DOCS) await this.#index.flush();
-      // Reading and parsing thousands of logs makes garbage faster than the runtime's heuristics collect it.
-      if (++files % GC_EVERY_FILES === 0) collectGarbage();
-    });
+    this.#superseded = false;
+    const report = await this.#feeder.sweep(progress, () => this.#duringSweep());
     this.#undelivered.push(...report.warnings);
     await this.persist();
     return { files: report.files, events: report.events, seconds: (performance.now() - started) / 1000 };

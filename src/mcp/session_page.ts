@@ -7,6 +7,8 @@
  */
 import type { SessionView } from "../core/crucible.ts";
 import type { ToolArgs } from "../model/event.ts";
+import { type EventMeta, pickEventMeta } from "../model/event_meta.ts";
+import { pickSessionFacts } from "../model/session_facts.ts";
 
 /** Events per page unless asked otherwise. */
 export const DEFAULT_PAGE_EVENTS = 50;
@@ -25,8 +27,8 @@ export interface PageOptions {
   maxChars?: number;
 }
 
-/** One event on a page. */
-export interface PageEvent {
+/** One event on a page, with its details (model, tokens, cost …) when it has them. */
+export interface PageEvent extends EventMeta {
   index: number;
   role: string;
   at: string;
@@ -46,6 +48,7 @@ export interface SessionPage {
   id: string;
   type: string;
   title: string | null;
+  tags: string[];
   started: string;
   ended: string | null;
   files: string[];
@@ -93,12 +96,15 @@ export function sessionPage(view: SessionView, options: PageOptions = {}): Sessi
       ...(event.args === undefined ? {} : { args: event.args }),
       content,
       ...(cut ? { full_length: event.content.length } : {}),
+      ...pickEventMeta(event),
     });
   }
   return {
     id: view.id,
     type: view.type,
     title: view.title,
+    tags: view.tags,
+    ...pickSessionFacts(view),
     started: view.started,
     ended: view.ended,
     files: view.files,

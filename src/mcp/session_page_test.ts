@@ -16,6 +16,7 @@ function view(contents: string[]): SessionView {
     id: "chat-a",
     type: "chat",
     title: null,
+    tags: [],
     started,
     ended: null,
     last_activity: started,

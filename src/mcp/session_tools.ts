@@ -9,6 +9,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { Crucible, SessionFilters } from "../core/crucible.ts";
+import { EVENT_STATUSES, pickEventMeta } from "../model/event_meta.ts";
 import { ROLES } from "../model/role.ts";
 import { SESSION_TYPES } from "../model/session_type.ts";
 import { parseDateFilter } from "../model/time_filter.ts";
@@ -35,6 +36,25 @@ const sessionFilters = {
   project: z.string().describe("only sessions of this project").optional(),
   source: z.string().describe("only sessions imported from this tool: claude-code, codex, aider, specstory")
     .optional(),
+  branch: z.string().describe("only sessions started on this git branch").optional(),
+  host: z.string().describe("only sessions started on this host").optional(),
+  model: z.string().describe("only sessions with this model").optional(),
+};
+
+const tokenCount = (what: string) => z.number().int().min(0).describe(what).optional();
+/** What a model call cost and how it went, all optional. */
+const eventDetails = {
+  model: z.string().min(1).describe("the model that produced this event").optional(),
+  tokens: z.object({
+    input: tokenCount("input tokens of the model call"),
+    output: tokenCount("output tokens"),
+    cache_read: tokenCount("input tokens read from the prompt cache"),
+    cache_write: tokenCount("input tokens written to the prompt cache"),
+  }).describe("token usage of the model call that produced this event").optional(),
+  cost: z.number().min(0).describe("what the call cost, in US dollars").optional(),
+  duration_ms: z.number().int().min(0).describe("how long it took, in milliseconds").optional(),
+  tool_call_id: z.string().min(1).describe("the id the model gave the tool call").optional(),
+  status: z.enum(EVENT_STATUSES).describe("how the call ended: ok or error").optional(),
 };
 
 interface FilterArgs {
@@ -46,6 +66,9 @@ interface FilterArgs {
   cwd?: string;
   project?: string;
   source?: string;
+  branch?: string;
+  host?: string;
+  model?: string;
   since?: string;
   until?: string;
   limit?: number;
@@ -62,7 +85,7 @@ function pick<K extends keyof FilterArgs>(args: FilterArgs, keys: K[]): Partial<
 export function registerSessionTools(server: McpServer, cru: Crucible): void {
   const views = new SessionViews(cru);
   const filters = (args: FilterArgs): SessionFilters => ({
-    ...pick(args, ["type", "role", "tool", "session", "tag", "cwd", "project", "source"]),
+    ...pick(args, ["type", "role", "tool", "session", "tag", "cwd", "project", "source", "branch", "host", "model"]),
     ...(args.since === undefined ? {} : { since: parseDateFilter(args.since, "since") }),
     ...(args.until === undefined ? {} : { until: parseDateFilter(args.until, "until") }),
     limit: args.limit ?? DEFAULT_LIMIT,
@@ -134,10 +157,18 @@ export function registerSessionTools(server: McpServer, cru: Crucible): void {
       type: sessionType.optional().describe("session type (default agent)"),
       title: z.string().min(1).describe("what the session is about").optional(),
       tags: z.array(z.string().regex(/^[^\s,]+$/)).describe("tags, words without spaces or commas").optional(),
+      model: z.string().min(1).describe("the model you are").optional(),
+      cwd: z.string().min(1).describe("the folder you work in").optional(),
     },
   }, (args) =>
     runTool(async () => {
-      const created = await cru.newSession({ type: args.type ?? "agent", title: args.title, tags: args.tags });
+      const created = await cru.newSession({
+        type: args.type ?? "agent",
+        title: args.title,
+        tags: args.tags,
+        model: args.model,
+        cwd: args.cwd,
+      });
       return { id: created.id, file: created.file, at: created.at };
     }));
 
@@ -145,19 +176,22 @@ export function registerSessionTools(server: McpServer, cru: Crucible): void {
     title: "Append an event",
     description: "Appends one event to a session; it is stored durably when the answer comes. Roles: " +
       `${ROLES.join(", ")}. For role tool give the tool's name in tool, its arguments in args and its result in ` +
-      "content. Secrets are redacted before anything is written.",
+      "content. Give model, tokens, cost, duration_ms, tool_call_id and status when you know them: they are " +
+      "what `cru session stats` adds up. Secrets are redacted before anything is written.",
     inputSchema: {
       id: sessionId,
       role: z.enum(ROLES).describe("who or what produced the event"),
       content: z.string().describe("the event's text (for a tool call: its result)"),
       tool: z.string().min(1).describe("the tool's name (role tool only)").optional(),
       args: z.record(z.string(), z.unknown()).describe("the tool's JSON arguments (role tool only)").optional(),
+      ...eventDetails,
     },
   }, (args) =>
     runTool(async () => {
+      const details = pickEventMeta(args);
       const event = args.role === "tool"
-        ? { role: args.role, content: args.content, tool: args.tool, args: args.args }
-        : { role: args.role, content: args.content, ...(args.tool ? { tool: args.tool } : {}) };
+        ? { role: args.role, content: args.content, tool: args.tool, args: args.args, ...details }
+        : { role: args.role, content: args.content, ...(args.tool ? { tool: args.tool } : {}), ...details };
       const receipt = await cru.append(args.id, event);
       return { id: receipt.id, file: receipt.file, at: receipt.at, vetoed: receipt.vetoed.map((v) => v.plugin) };
     }));

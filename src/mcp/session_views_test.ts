@@ -20,6 +20,7 @@ function setUp(dir: string, age: number) {
     id: "agent-a",
     type: "agent",
     title: null,
+    tags: [],
     started: "2024-01-15T10:30:00Z",
     ended: null,
     last_activity: "2024-01-15T10:30:00Z",

@@ -83,8 +83,8 @@ export class EventVetoedError extends CruError {
 /** A session with this id exists already (creating one with a given id). */
 export class SessionExistsError extends CruError {
   readonly id: string;
-  constructor(id: string) {
-    super("session_exists", `session ${JSON.stringify(id)} exists already`);
+  constructor(id: string, where?: string) {
+    super("session_exists", `session ${JSON.stringify(id)} exists already${where === undefined ? "" : ` in ${where}`}`);
     this.id = id;
   }
 }
@@ -147,5 +147,28 @@ export class IndexUnavailableError extends CruError {
   constructor(url: string, reason: string, options?: ErrorOptions) {
     super("index_unavailable", `index ${JSON.stringify(url)} is unavailable: ${reason}`, options);
     this.url = url;
+  }
+}
+
+/**
+ * An id prefix matches more than one session. The CLI maps it to exit code 2
+ * and names the candidates.
+ *
+ * @example
+ * ```ts
+ * import { AmbiguousSessionIdError } from "./errors.ts";
+ * const error = new AmbiguousSessionIdError("chat-2024", ["chat-20240115-a", "chat-20240116-b"]);
+ * console.assert(error.message.includes("chat-20240116-b"));
+ * ```
+ */
+export class AmbiguousSessionIdError extends InvalidInputError {
+  /** Every session the prefix matches, oldest first. */
+  readonly candidates: string[];
+  constructor(prefix: string, candidates: string[]) {
+    super("session id", prefix, "a unique prefix");
+    const shown = candidates.slice(0, 10).join(", ");
+    const more = candidates.length > 10 ? ` and ${candidates.length - 10} more` : "";
+    this.message = `session id ${JSON.stringify(prefix)} is ambiguous: it matches ${shown}${more}`;
+    this.candidates = candidates;
   }
 }

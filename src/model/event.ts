@@ -4,7 +4,10 @@
  * @module
  */
 import { InvalidInputError } from "./errors.ts";
+import { type EventMeta, pickEventMeta } from "./event_meta.ts";
 import { isRole, type Role, ROLES } from "./role.ts";
+
+export type { EventMeta, EventStatus, TokenUsage } from "./event_meta.ts";
 
 /** JSON arguments of a tool call: always an object. */
 export type ToolArgs = Record<string, unknown>;
@@ -14,9 +17,10 @@ export type ToolArgs = Record<string, unknown>;
  *
  * `at` is the time of the `## <timestamp>` turn the event sits under. For
  * `role: "tool"`, `tool` is the tool's name, `args` its arguments and
- * `content` its result.
+ * `content` its result. The {@linkcode EventMeta} fields (model, tokens,
+ * cost, duration, tool call id, status) are optional.
  */
-export interface SessionEvent {
+export interface SessionEvent extends EventMeta {
   role: Role;
   content: string;
   at: string;
@@ -35,7 +39,7 @@ export interface ReadEvent extends StoredEvent {
 }
 
 /** An event not yet written: the store gives it its time. */
-export interface NewEvent {
+export interface NewEvent extends EventMeta {
   role: Role;
   content: string;
   tool?: string;
@@ -60,11 +64,12 @@ export function validateNewEvent(event: NewEvent): NewEvent {
   if (!isRole(event.role)) throw new InvalidInputError("role", String(event.role), `one of ${ROLES.join(", ")}`);
   if (typeof event.content !== "string") throw InvalidInputError.withheld("content", "text");
   const content = event.content.toWellFormed();
+  const meta = pickEventMeta(event);
   if (event.role !== "tool") {
     if (event.tool !== undefined || event.args !== undefined) {
       throw new InvalidInputError("event", event.role, "tool and args only on a tool event");
     }
-    return { role: event.role, content };
+    return { role: event.role, content, ...meta };
   }
   const tool = event.tool ?? "";
   if (!TOOL_NAME.test(tool)) throw new InvalidInputError("tool name", tool, "a name without spaces or brackets");
@@ -72,5 +77,5 @@ export function validateNewEvent(event: NewEvent): NewEvent {
   if (typeof args !== "object" || args === null || Array.isArray(args)) {
     throw InvalidInputError.withheld("tool args", "a JSON object");
   }
-  return { role: "tool", tool, args: JSON.parse(JSON.stringify(args).toWellFormed()), content };
+  return { role: "tool", tool, args: JSON.parse(JSON.stringify(args).toWellFormed()), content, ...meta };
 }

@@ -55,4 +55,11 @@ export interface SessionSummary {
   events: number;
   /** `ended` of its newest log, or null. */
   ended: string | null;
+  /** Its facts (see model/session_facts.ts), when the index keeps them. */
+  model?: string;
+  cwd?: string;
+  host?: string;
+  branch?: string;
+  project?: string;
+  source?: string;
 }

@@ -208,6 +208,27 @@ export function runCommand(
   });
 }
 
+/**
+ * Asks a question on the terminal (on stderr) and returns the line typed, or
+ * undefined when stdin or stderr is not a terminal, or nothing came within
+ * `timeoutMs`.
+ */
+export async function askOnTerminal(question: string, timeoutMs = 120_000): Promise<string | undefined> {
+  if (!nodeProcess.stdin.isTTY || !nodeProcess.stderr.isTTY) return undefined;
+  const { createInterface } = await import("node:readline");
+  const lines = createInterface({ input: nodeProcess.stdin, output: nodeProcess.stderr });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      new Promise<string>((resolve) => lines.question(question, resolve)),
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    lines.close();
+  }
+}
+
 /** The process's standard input and output as streams (for protocols spoken over stdio). */
 export function stdioStreams(): { stdin: Readable; stdout: Writable } {
   return { stdin: nodeProcess.stdin, stdout: nodeProcess.stdout };

@@ -373,6 +373,26 @@ export class SessionArchive {
   }
 }
 
+/**
+ * Copies a session folder to `to` (which must not exist) with every file
+ * fsynced, then checks the copy reads back equal; the lock file is left out.
+ * Throws {@linkcode ArchiveVerifyError} (after removing the copy) when it does not.
+ */
+export function copySessionFolder(id: string, from: string, to: string): void {
+  const source = new Map<string, string>();
+  try {
+    copyTree(from, to, source, "");
+    source.delete(SESSION_LOCK_NAME);
+    const copy = digestTree(to, new Map(), "");
+    copy.delete(SESSION_LOCK_NAME);
+    const difference = firstDifference(source, copy);
+    if (difference !== undefined) throw new ArchiveVerifyError(id, to, difference);
+  } catch (error) {
+    removeTree(to);
+    throw error;
+  }
+}
+
 /** Compares a session folder with an archive entry, by content (the lock file aside). */
 function archivedCopy(dir: string, target: string): "none" | "same" | "different" {
   if (!existsSync(target)) return "none";

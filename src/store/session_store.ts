@@ -20,7 +20,7 @@ import {
 import { basename, dirname, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
-import { setFrontmatterScalar } from "../format/frontmatter.ts";
+import { setFrontmatterKey, setFrontmatterScalar } from "../format/frontmatter.ts";
 import { LineSplitter } from "../format/line_splitter.ts";
 import type { NewEvent, ReadEvent, SessionEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
@@ -37,6 +37,7 @@ import { assertSessionId, isSessionId, newSessionId, typeOfSessionId } from "../
 import { defaultHeading, type SessionType } from "../model/session_type.ts";
 import { formatTimestamp, TIMESTAMP_PATTERN, timestampMs } from "../model/timestamp.ts";
 import { appendDurably, syncFolder, writeAtomically } from "./durable_file.ts";
+import { copySessionFolder } from "./session_archive.ts";
 import { isLogFileName, logFileName, sortLogNames } from "./log_names.ts";
 import { lastTurnAt, readLog, readLogHead } from "./log_reader.ts";
 import { type HeldSessionLock, withSessionLock } from "./session_lock.ts";
@@ -104,6 +105,12 @@ export interface LogLineReader {
 
 /** Bytes read from a log at a time when streaming it. */
 const READ_CHUNK = 1024 * 1024;
+
+/** A change to a log's frontmatter: keys to set (undefined removes one), and a new `# heading`. */
+export interface FrontmatterEdit {
+  set: Record<string, unknown>;
+  heading?: string;
+}
 
 /** One log's committed bytes and what they parse to. */
 export interface LogSnapshot {
@@ -411,6 +418,44 @@ export class SessionStore {
     });
   }
 
+  /**
+   * Rewrites the frontmatter of the session's first or last log, atomically
+   * and under the session's exclusive lock. `edit` sees the log's meta and
+   * heading as they are under the lock and says what to change (nothing, when
+   * it returns undefined). Only the changed keys' lines are touched.
+   */
+  async editFrontmatter(
+    id: string,
+    which: "first" | "last",
+    edit: (meta: LogMeta, heading: string) => FrontmatterEdit | undefined,
+  ): Promise<{ id: string; file: string; changed: boolean }> {
+    const dir = this.#existingDir(id);
+    return await this.#exclusive(dir, id, () => {
+      const names = this.#logNames(dir);
+      const file = join(dir, which === "first" ? names[0] : names.at(-1)!);
+      const parsed = readLogHead(file, this.#fallback(id, file));
+      const change = edit(parsed.log.meta, parsed.log.heading);
+      if (change === undefined) return { id, file, changed: false };
+      if (parsed.frontmatterBroken) {
+        throw new SessionStateError(`cannot change ${file}: its frontmatter is not valid YAML (fix it by hand first)`);
+      }
+      // A CRLF file is rewritten with LF endings: a mix would read differently.
+      const text = readFileSync(file, "utf8").replace(/\r\n/g, "\n");
+      const close = text.indexOf("\n---", 3);
+      let yaml = text.slice(4, close + 1);
+      for (const [key, value] of Object.entries(change.set)) yaml = setFrontmatterKey(yaml, key, value);
+      let body = text.slice(close + 1);
+      if (change.heading !== undefined) {
+        const heading = `# ${change.heading.replace(/\s+/g, " ").trim()}`;
+        body = /^---\n(?:[ \t]*\n)*# [^\n]*/.test(body)
+          ? body.replace(/^(---\n(?:[ \t]*\n)*)# [^\n]*/, (_, before: string) => `${before}${heading}`)
+          : body;
+      }
+      writeAtomically(file, `---\n${yaml}${body}`);
+      return { id, file, changed: true };
+    });
+  }
+
   /** Reads a whole session: every log, every event. */
   async read(id: string): Promise<StoredSession> {
     const dir = this.#existingDir(id);
@@ -527,6 +572,40 @@ export class SessionStore {
     }());
     const ended = headOf(names.at(-1)!).meta.ended;
     return { id, dir, type: meta.type, title, extra: meta.extra, ended: ended ?? null };
+  }
+
+  /**
+   * Session ids, most recently written first (by their newest log's
+   * modification time; it needs no reading), for `@last`.
+   */
+  recentIds(): string[] {
+    const newest = new Map<string, number>();
+    for (const log of this.allLogs()) newest.set(log.id, Math.max(newest.get(log.id) ?? -Infinity, log.mtimeMs));
+    return [...newest.keys()].sort((a, b) => newest.get(b)! - newest.get(a)! || (a < b ? 1 : a > b ? -1 : 0));
+  }
+
+  /**
+   * Copies a session, whole, into another store's `sessions/` folder under
+   * its shared lock: the copy appears complete or not at all. Returns its folder.
+   */
+  async copyTo(id: string, sessionsDir: string): Promise<string> {
+    const dir = this.#existingDir(id);
+    const target = join(sessionsDir, id);
+    if (existsSync(target)) throw new SessionExistsError(id, sessionsDir);
+    mkdirSync(sessionsDir, { recursive: true });
+    return await this.#shared(dir, id, () => {
+      const staging = join(sessionsDir, `.copy-${id}-${crypto.randomUUID().slice(0, 8)}`);
+      copySessionFolder(id, dir, staging);
+      try {
+        renameSync(staging, target);
+      } catch (error) {
+        rmSync(staging, { recursive: true, force: true });
+        if (existsSync(target)) throw new SessionExistsError(id, sessionsDir);
+        throw error;
+      }
+      syncFolder(sessionsDir);
+      return target;
+    });
   }
 
   /** Ids of all sessions, oldest first by id. */

@@ -48,7 +48,7 @@ function describe(root: Command): CommandNode[] {
       description: command.description(),
       subcommands: visible(command).map((c) => c.name()),
       argChoices: first?.argChoices ? [...first.argChoices] : [],
-      takesId: first?.name() === "id",
+      takesId: ["id", "ids"].includes(first?.name() ?? ""),
       options: (command.options as Option[]).map((o) => ({
         flags: [o.short, o.long].filter((f): f is string => !!f),
         choices: o.argChoices,

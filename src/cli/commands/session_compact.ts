@@ -7,10 +7,11 @@ export function registerSessionCompact(session: Command, sink: OutputSink): void
   withCommonOptions(
     session.command("compact")
       .description("start a continuation log after compaction and print its file")
-      .argument("<id>", "session id")
+      .argument("<id>", "session id, a unique prefix of one, @last or @last~N")
       .requiredOption("--summary <text>", "what the earlier logs said, carried into the new one"),
-  ).action(async (id: string, options: CommonOptions & { summary: string }) => {
-    const receipt = await openStore(options).compact(id, options.summary);
+  ).action(async (ref: string, options: CommonOptions & { summary: string }) => {
+    const cru = openStore(options);
+    const receipt = await cru.compact(cru.resolveId(ref), options.summary);
     sink.set({ json: options.json, data: receipt, text: receipt.file });
   });
 }

@@ -7,9 +7,11 @@ export function registerSessionEnd(session: Command, sink: OutputSink): void {
   withCommonOptions(
     session.command("end")
       .description("mark a session ended")
-      .argument("<id>", "session id"),
-  ).action(async (id: string, options: CommonOptions) => {
-    const receipt = await openStore(options).end(id);
+      .argument("<id>", "session id, a unique prefix of one, @last or @last~N"),
+  ).action(async (ref: string, options: CommonOptions) => {
+    const cru = openStore(options);
+    const id = cru.resolveId(ref);
+    const receipt = await cru.end(id);
     const text = receipt.alreadyEnded ? `${id} had already ended at ${receipt.at}` : `ended ${id} at ${receipt.at}`;
     sink.set({
       json: options.json,

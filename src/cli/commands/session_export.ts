@@ -37,7 +37,7 @@ export function registerSessionExport(session: Command, sink: OutputSink): void 
   withCommonOptions(withFilterOptions(
     session.command("export")
       .description("export sessions to share: one self-contained HTML page, markdown, JSON or JSON lines")
-      .argument("[ids...]", "session ids (several export into a folder with an index page)")
+      .argument("[ids...]", "session ids, unique prefixes, @last or @last~N (several: a folder with an index page)")
       .addOption(new Option("--format <format>", "what to write").choices(EXPORT_FORMATS).default("html"))
       .option("--output <path>", "the file to write (default: stdout); a folder for several sessions or --query")
       .option("--query <words>", "export the sessions a search finds (with --type, --since, --until, --limit)")
@@ -69,7 +69,7 @@ Examples:
     const output = options.output === undefined ? undefined : resolve(cwd(), options.output);
     if (many && output !== undefined) assertEmptyFolder(output, options.output!);
     const cru = openStore(options);
-    const wanted = [...new Set(ids)];
+    const wanted = [...new Set(ids.map((ref) => cru.resolveId(ref)))];
     if (options.query !== undefined) {
       const { hits } = await cru.search(options.query, filters);
       for (const hit of hits) if (!wanted.includes(hit.session_id)) wanted.push(hit.session_id);

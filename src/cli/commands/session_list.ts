@@ -26,12 +26,12 @@ export function registerSessionList(session: Command, sink: OutputSink): void {
       const rows = sessions.map((session, i) =>
         `${session.id.padEnd(width)}  ${session.type.padEnd(8)}  ${times[i].padEnd(timeWidth)}  ${
           String(session.events).padStart(6)
-        }  ${session.title ?? ""}`
+        }  ${session.title ?? ""}${session.tags?.length ? dim(` #${session.tags.join(" #")}`) : ""}`
       );
       const header = bold(`${"ID".padEnd(width)}  TYPE      ${"LAST ACTIVITY".padEnd(timeWidth)}  EVENTS  TITLE`);
       sink.set({
         json: options.json,
-        data: { sessions },
+        data: { sessions: sessions.map((session) => ({ ...session, tags: session.tags ?? [] })) },
         text: sessions.length === 0 ? dim("no sessions") : [header, ...rows].join("\n"),
         warnings: warnings.map((w) => `warning: ${w.file}: ${w.message}`),
       });

@@ -1,5 +1,6 @@
 /** `cru session search`: ranked full-text hits with snippets and `file:line`. */
 import { type Command, Option } from "commander";
+import type { SessionFilters } from "../../core/crucible.ts";
 import { ROLES } from "../../model/role.ts";
 import type { SearchHit } from "../../model/search_result.ts";
 import {
@@ -26,16 +27,17 @@ export function registerSessionSearch(session: Command, sink: OutputSink): void 
       )
       .addOption(new Option("--role <role>", "only events of this role").choices([...ROLES, "summary", "title"]))
       .option("--tool <name>", "only calls of this tool")
-      .option("--session <id>", "only this session"),
+      .option("--session <id>", "only this session (an id, a unique prefix, @last or @last~N)"),
   ))).action(async (query: string, options: CommonOptions & FilterOptions & SearchOnlyOptions & { utc?: boolean }) => {
-    const filters = {
+    const filters: SessionFilters = {
       ...readFilters(options),
       ...(options.role === undefined ? {} : { role: options.role }),
       ...(options.tool === undefined ? {} : { tool: options.tool }),
-      ...(options.session === undefined ? {} : { session: options.session }),
     };
+    const cru = openStore(options);
+    if (options.session !== undefined) filters.session = cru.resolveId(options.session);
     const bar = progressBar();
-    const { hits, total, warnings } = await openStore(options).search(query, filters, bar.update);
+    const { hits, total, warnings } = await cru.search(query, filters, bar.update);
     await bar.clear();
     const data = {
       total,
@@ -76,11 +78,16 @@ interface SearchOnlyOptions {
 function renderHit(hit: SearchHit, utc: boolean): string {
   const label = hit.role === "tool" && hit.tool ? `tool ${hit.tool}` : hit.role;
   const head = `${bold(hit.session_id)} ${
-    dim(`${hit.type} · ${displayTime(hit.at, { utc })} · ${label} · score ${hit.score.toFixed(2)}`)
+    dim(`${hit.type} · ${displayTime(hit.at, { utc })} · ${label} · score ${scoreText(hit.score)}`)
   }`;
   // On a terminal the matched words are highlighted; in plain text their «marks» stay, so they still show.
   const snippet = colorEnabled()
     ? hit.snippet.replace(/«([^»]*)»/g, (_, word: string) => yellow(bold(word)))
     : hit.snippet;
   return `${head}\n  ${snippet}\n  ${cyan(dim(`${hit.file}:${hit.line}`))}`;
+}
+
+/** A score people can compare: two decimals, or two significant digits when it is tiny (words in most events). */
+function scoreText(score: number): string {
+  return score >= 0.01 || score === 0 ? score.toFixed(2) : score.toExponential(1);
 }

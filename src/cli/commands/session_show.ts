@@ -15,11 +15,12 @@ export function registerSessionShow(session: Command, sink: OutputSink): void {
   withCommonOptions(withTimeOption(
     session.command("show")
       .description("show a session: all its logs as one conversation (through $PAGER on a terminal)")
-      .argument("<id>", "session id")
+      .argument("<id>", "session id, a unique prefix of one, @last or @last~N")
       .option("--markdown", "print the logs' markdown as it is on disk")
       .option("--no-pager", "print instead of paging, also on a terminal"),
-  )).action(async (id: string, options: CommonOptions & { markdown?: boolean; pager: boolean; utc?: boolean }) => {
+  )).action(async (ref: string, options: CommonOptions & { markdown?: boolean; pager: boolean; utc?: boolean }) => {
     const cru = openStore(options);
+    const id = cru.resolveId(ref);
     const view = await cru.show(id);
     const warnings = view.warnings.map((w) => `warning: ${w.file}:${w.line}: ${w.message}`);
     const paged = !options.json && !options.markdown && options.pager && stdoutIsTerminal() && stdinIsTerminal() &&
@@ -51,6 +52,20 @@ const ROLE_COLOUR: Record<string, (text: string) => string> = {
   note: yellow,
 };
 
+/** `claude-sonnet-4-5 · 1200→300 tokens · $0.0123 · 2.3 s · error`, or "". */
+function eventDetails(event: SessionView["events"][number]): string {
+  const parts: string[] = [];
+  if (event.model) parts.push(event.model);
+  if (event.tokens) {
+    const { input = 0, output = 0, cache_read = 0 } = event.tokens;
+    parts.push(`${input}→${output} tokens${cache_read > 0 ? ` (+${cache_read} cached)` : ""}`);
+  }
+  if (event.cost !== undefined) parts.push(`$${event.cost.toFixed(4)}`);
+  if (event.duration_ms !== undefined) parts.push(`${(event.duration_ms / 1000).toFixed(1)} s`);
+  if (event.status === "error") parts.push("error");
+  return parts.join(" · ");
+}
+
 /** The plain text `show` prints when piped (and with `--no-pager`); compaction summaries where they were given. */
 function renderSession(view: SessionView, utc: boolean): string {
   const time = (at: string) => displayTime(at, { utc });
@@ -59,7 +74,7 @@ function renderSession(view: SessionView, utc: boolean): string {
     dim(
       `${view.id} · ${view.type} · started ${time(view.started)}${
         view.ended ? ` · ended ${time(view.ended)}` : ""
-      } · ${view.events.length} events`,
+      } · ${view.events.length} events${view.tags.length > 0 ? ` · #${view.tags.join(" #")}` : ""}`,
     ),
   ];
   const compacted = (context: string) =>
@@ -84,7 +99,8 @@ function renderSession(view: SessionView, utc: boolean): string {
     }
     const paint = ROLE_COLOUR[event.role] ?? ((text: string) => text);
     const label = event.role === "tool" ? `tool ${event.tool} ${JSON.stringify(event.args ?? {})}` : event.role;
-    lines.push("", paint(bold(`${label}:`)), event.content);
+    const details = eventDetails(event);
+    lines.push("", paint(bold(`${label}:`)) + (details === "" ? "" : ` ${dim(details)}`), event.content);
   }
   summariesBetween(file, undefined);
   return lines.join("\n");

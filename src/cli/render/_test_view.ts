@@ -10,6 +10,7 @@ export function testView(): SessionView {
     id: "chat-x",
     type: "chat",
     title: "Deploy <b>fix</b>",
+    tags: [],
     started: "2024-01-15T10:30:00Z",
     ended: null,
     last_activity: "2024-01-15T10:46:00Z",

@@ -6,9 +6,11 @@
  */
 import type { SessionView } from "../../core/crucible.ts";
 import type { ReadEvent } from "../../model/event.ts";
+import { type EventMeta, pickEventMeta } from "../../model/event_meta.ts";
+import { pickSessionFacts } from "../../model/session_facts.ts";
 
-/** One event of `show --json`. */
-export interface EventData {
+/** One event of `show --json`, with its details (model, tokens, cost, duration, tool call id, status) when it has them. */
+export interface EventData extends EventMeta {
   role: string;
   content: string;
   at: string;
@@ -27,6 +29,7 @@ export function eventData(event: ReadEvent): EventData {
     file: event.file,
     line: event.line,
     ...(event.role === "tool" ? { tool: event.tool, args: event.args } : {}),
+    ...pickEventMeta(event),
   };
 }
 
@@ -43,6 +46,8 @@ export function sessionData(view: SessionView): Record<string, unknown> & { even
     id: view.id,
     type: view.type,
     title: view.title,
+    tags: view.tags,
+    ...pickSessionFacts(view),
     started: view.started,
     ended: view.ended,
     last_activity: view.last_activity,

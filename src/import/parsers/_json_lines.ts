@@ -120,6 +120,16 @@ export abstract class JsonLinesParser {
     return this.#emit(items);
   }
 
+  /** No more lines for now: items held for details still to come go out. */
+  caughtUp(): SourceItem[] {
+    return this.#emit(this.settle());
+  }
+
+  /** Items held only for details that may still come (none by default). */
+  protected settle(): SourceItem[] {
+    return [];
+  }
+
   /** The name of the format in messages. */
   protected abstract get label(): string;
   /** The items of one JSON line. */

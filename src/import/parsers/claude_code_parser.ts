@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { ToolArgs } from "../../model/event.ts";
+import type { EventMeta, TokenUsage, ToolArgs } from "../../model/event.ts";
 import { isObject, JsonLinesParser, type JsonObject, text } from "./_json_lines.ts";
 import type { SourceItem } from "./source_item.ts";
 import { toolName } from "./source_item.ts";
@@ -30,6 +30,8 @@ import { ToolCallQueue } from "./tool_call_queue.ts";
 export class ClaudeCodeParser extends JsonLinesParser {
   readonly format = "claude-code" as const;
   readonly #tools = new ToolCallQueue();
+  /** Ids of assistant messages whose usage was given to an event already (Claude Code repeats it per block). */
+  readonly #counted = new Set<string>();
 
   protected get label(): string {
     return "Claude Code";
@@ -41,7 +43,8 @@ export class ClaudeCodeParser extends JsonLinesParser {
       this.at = time;
       const meta: JsonObject = {};
       if (typeof value.sessionId === "string") meta.source_session = value.sessionId;
-      if (typeof value.cwd === "string") meta.source_cwd = value.cwd;
+      if (typeof value.cwd === "string") meta.cwd = value.cwd;
+      if (typeof value.gitBranch === "string" && value.gitBranch !== "") meta.git = { branch: value.gitBranch };
       this.startSession(time, meta);
     }
     const message = isObject(value.message) ? value.message : undefined;
@@ -81,7 +84,8 @@ export class ClaudeCodeParser extends JsonLinesParser {
       else if (block.type === "image") texts.push("[image]");
       else if (block.type === "tool_result") {
         const id = text(block.tool_use_id);
-        items.push(...this.#tools.result(id, resultText(block.content), this.line, this.at));
+        const status = { status: block.is_error === true ? "error" as const : "ok" as const };
+        items.push(...this.#tools.result(id, resultText(block.content), this.line, this.at, status));
       }
     }
     if (texts.length > 0) items.push(...this.#add({ role, content: texts.join("\n\n") }));
@@ -98,24 +102,54 @@ export class ClaudeCodeParser extends JsonLinesParser {
   }
 
   #assistant(message: JsonObject): SourceItem[] {
-    if (typeof message.content === "string") return this.#add({ role: "assistant", content: message.content });
+    // The model on every event of the message; its usage on the first only, so sums stay true.
+    const model = typeof message.model === "string" && message.model !== "<synthetic>" ? message.model : undefined;
+    let usage = this.#usage(message);
+    const meta = (): EventMeta => {
+      const given: EventMeta = model === undefined ? {} : { model };
+      if (usage !== undefined) given.tokens = usage;
+      usage = undefined;
+      return given;
+    };
+    if (typeof message.content === "string") {
+      return this.#add({ role: "assistant", content: message.content, ...meta() });
+    }
     if (!Array.isArray(message.content)) return [];
     const items: SourceItem[] = [];
     for (const block of message.content) {
       if (!isObject(block)) continue;
       if (block.type === "text" && typeof block.text === "string") {
-        items.push(...this.#add({ role: "assistant", content: block.text }));
+        items.push(...this.#add({ role: "assistant", content: block.text, ...meta() }));
       } else if (block.type === "thinking" && typeof block.thinking === "string" && block.thinking !== "") {
-        items.push(...this.#add({ role: "thought", content: block.thinking }));
+        items.push(...this.#add({ role: "thought", content: block.thinking, ...meta() }));
       } else if (block.type === "tool_use") {
         const args: ToolArgs = isObject(block.input) ? block.input : { input: block.input ?? null };
-        items.push(...this.#tools.call(text(block.id), toolName(block.name), args, this.at, this.line));
+        items.push(...this.#tools.call(text(block.id), toolName(block.name), args, this.at, this.line, meta()));
       }
     }
     return items;
   }
 
-  #add(event: { role: "user" | "assistant" | "system" | "thought" | "note"; content: string }): SourceItem[] {
+  /** The message's token usage, the first time its id is seen. */
+  #usage(message: JsonObject): TokenUsage | undefined {
+    const usage = isObject(message.usage) ? message.usage : undefined;
+    if (usage === undefined) return undefined;
+    if (typeof message.id === "string") {
+      if (this.#counted.has(message.id)) return undefined;
+      this.#counted.add(message.id);
+    }
+    const tokens: TokenUsage = {};
+    const count = (value: unknown) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+    if (count(usage.input_tokens)) tokens.input = usage.input_tokens as number;
+    if (count(usage.output_tokens)) tokens.output = usage.output_tokens as number;
+    if (count(usage.cache_read_input_tokens)) tokens.cache_read = usage.cache_read_input_tokens as number;
+    if (count(usage.cache_creation_input_tokens)) tokens.cache_write = usage.cache_creation_input_tokens as number;
+    return Object.keys(tokens).length > 0 ? tokens : undefined;
+  }
+
+  #add(
+    event: { role: "user" | "assistant" | "system" | "thought" | "note"; content: string } & EventMeta,
+  ): SourceItem[] {
     const item = this.event(event);
     return item.kind === "event" ? this.#tools.add(item.event, item.line) : [];
   }

@@ -60,7 +60,7 @@ test("ClaudeCodeParser makes one session that starts at the first timestamp and 
   const sessions = sessionsOf(parseText(new ClaudeCodeParser(TEST_OPTIONS), TRANSCRIPT));
   assert.equal(sessions.length, 1);
   assert.equal(sessions[0].started, "2025-06-01T10:00:00Z");
-  assert.deepEqual(sessions[0].meta, { source_session: "s-1", source_cwd: "/work/app" });
+  assert.deepEqual(sessions[0].meta, { source_session: "s-1", cwd: "/work/app" });
 });
 
 test("ClaudeCodeParser reads messages, thinking, and tool calls paired with their results at the call's place", () => {

@@ -34,7 +34,7 @@ const ROLLOUT = [
 test("CodexParser starts the session at session_meta and keeps its id, folder and version", () => {
   const [session] = sessionsOf(parseText(new CodexParser(TEST_OPTIONS), ROLLOUT));
   assert.equal(session.started, "2025-12-28T12:18:00Z");
-  assert.deepEqual(session.meta, { source_session: "019b", source_cwd: "/repo", source_version: "0.77.0" });
+  assert.deepEqual(session.meta, { source_session: "019b", cwd: "/repo", source_version: "0.77.0" });
 });
 
 test("CodexParser reads messages, reasoning summaries and calls with their outputs; UI echoes are skipped", () => {

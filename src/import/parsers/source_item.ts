@@ -68,6 +68,12 @@ export interface SourceParser {
   push(line: string): SourceItem[];
   /** The file has ended: whatever is still open. */
   end(): SourceItem[];
+  /**
+   * The file has no more lines for now (it is followed while written): what
+   * is held only for details that may still come (a model call's usage) goes
+   * out; tool calls still wait for their results.
+   */
+  caughtUp?(): SourceItem[];
 }
 
 /** Options every parser takes. */

@@ -76,6 +76,10 @@ class AutoParser implements SourceParser {
     return held.flatMap((l) => this.#inner!.push(l));
   }
 
+  caughtUp(): SourceItem[] {
+    return this.#inner?.caughtUp?.() ?? [];
+  }
+
   end(): SourceItem[] {
     if (this.#inner) return this.#inner.end();
     const first = this.#held.findIndex((l) => l.trim() !== "");

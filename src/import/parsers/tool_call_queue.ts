@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { SessionEvent, ToolArgs } from "../../model/event.ts";
+import type { EventMeta, SessionEvent, ToolArgs } from "../../model/event.ts";
 import type { SourceItem } from "./source_item.ts";
 
 /** How many events, or how many bytes of them, may wait behind a call for its result. */
@@ -43,6 +43,8 @@ export class ToolCallQueue {
   #waiting = new Map<string, Entry>();
   #late = new Map<string, { tool: string; args: ToolArgs }>();
   #chars = 0;
+  /** The event of the newest call, still changeable until it goes out (usage reported after the call). */
+  lastCall: SessionEvent | undefined;
 
   /** An event that is not a call: out now, or after the calls before it. */
   add(event: SessionEvent, line: number): SourceItem[] {
@@ -52,9 +54,19 @@ export class ToolCallQueue {
     return this.#drain();
   }
 
-  /** A tool call; its event waits for {@linkcode result}. */
-  call(id: string | undefined, tool: string, args: ToolArgs, at: string, line: number): SourceItem[] {
-    const entry: Entry = { event: { role: "tool", tool, args, content: "", at }, line };
+  /** A tool call (its id becomes the event's `tool_call_id`); its event waits for {@linkcode result}. */
+  call(
+    id: string | undefined,
+    tool: string,
+    args: ToolArgs,
+    at: string,
+    line: number,
+    meta: EventMeta = {},
+  ): SourceItem[] {
+    const event: SessionEvent = { role: "tool", tool, args, content: "", at, ...meta };
+    if (id !== undefined && id !== "") event.tool_call_id = id;
+    this.lastCall = event;
+    const entry: Entry = { event, line };
     if (id === undefined || id === "" || this.#waiting.has(id)) return this.add(entry.event, line);
     entry.waitingFor = id;
     this.#waiting.set(id, entry);
@@ -62,13 +74,14 @@ export class ToolCallQueue {
     return this.#drain();
   }
 
-  /** The result of call `id`. */
-  result(id: string | undefined, content: string, line: number, at?: string): SourceItem[] {
+  /** The result of call `id`; `meta` (status, duration) is added to the call's event. */
+  result(id: string | undefined, content: string, line: number, at?: string, meta: EventMeta = {}): SourceItem[] {
     const entry = id === undefined ? undefined : this.#waiting.get(id);
     if (entry) {
       this.#waiting.delete(id!);
       entry.waitingFor = undefined;
       entry.event.content = content;
+      Object.assign(entry.event, meta);
       this.#chars += content.length;
       return this.#drain();
     }
@@ -80,7 +93,9 @@ export class ToolCallQueue {
       args: late?.args ?? (id === undefined ? {} : { call_id: id }),
       content,
       at: at ?? this.#entries.at(-1)?.event.at ?? "",
+      ...meta,
     };
+    if (id !== undefined && id !== "") event.tool_call_id = id;
     return this.add(event, line);
   }
 
