@@ -15,7 +15,7 @@ import { execFileSync, spawn } from "node:child_process";
 
 const ENV = { CRU_INDEX_IDLE_MS: "4000" };
 const TIMEOUT = { timeout: 180_000 };
-const FIXTURES = fileURLToPath(new URL("./fixtures/import/", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("./fixtures/usage/", import.meta.url));
 
 const cru = <T = Record<string, unknown>>(args: string[], dir: string) =>
   cruJson<T>([...args, "--dir", dir], { env: ENV, timeoutMs: 90_000 });
@@ -445,7 +445,7 @@ test(
   () =>
     withTempDir(async (tmp) => {
       const dir = join(tmp, ".crucible");
-      for (const [file, from] of [["claude_code_usage.jsonl", "claude-code"], ["codex_usage.jsonl", "codex"]]) {
+      for (const [file, from] of [["claude_code.jsonl", "claude-code"], ["codex.jsonl", "codex"]]) {
         const imported = await run(["session", "import", join(FIXTURES, file), "--from", from], dir);
         assert.equal(imported.code, 0, imported.stderr);
       }

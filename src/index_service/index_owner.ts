@@ -96,12 +96,13 @@ export async function runIndexOwner(options: IndexOwnerOptions): Promise<number>
   }
   rmSync(ownerErrorPath(root), { force: true });
   let opened: Opened;
+  const opening = performance.now();
   try {
     opened = await openWithHealing(root, options, log);
   } catch (error) {
     return fail(`cannot open the index: ${(error as Error).message}`);
   }
-  log(`serving ${opened.where} (${opened.index.status})`);
+  log(`serving ${opened.where} (${opened.index.status}, opened in ${Math.round(performance.now() - opening)} ms)`);
   const owner = new Owner(root, opened, options, log);
   try {
     return await owner.serve();

@@ -9,7 +9,7 @@ import type { SessionEvent } from "../../model/event.ts";
 import type { SourceItem } from "./source_item.ts";
 
 const fixture = (name: string) =>
-  readFileSync(fileURLToPath(new URL(`../../../tests/fixtures/import/${name}`, import.meta.url)), "utf8");
+  readFileSync(fileURLToPath(new URL(`../../../tests/fixtures/usage/${name}`, import.meta.url)), "utf8");
 const events = (items: SourceItem[]): SessionEvent[] =>
   items.flatMap((item) => (item.kind === "event" ? [item.event] : []));
 const meta = (event: SessionEvent) => ({
@@ -21,7 +21,7 @@ const meta = (event: SessionEvent) => ({
 });
 
 test("ClaudeCodeParser takes model and usage from assistant messages, once per message, and tool status from results", () => {
-  const items = parseText(new ClaudeCodeParser(TEST_OPTIONS), fixture("claude_code_usage.jsonl"));
+  const items = parseText(new ClaudeCodeParser(TEST_OPTIONS), fixture("claude_code.jsonl"));
   const [session] = sessionsOf(items);
   assert.equal(session.meta.cwd, "/home/ana/src/shop");
   assert.deepEqual(session.meta.git, { branch: "fix/cache-key" });
@@ -55,7 +55,7 @@ test("ClaudeCodeParser takes model and usage from assistant messages, once per m
 });
 
 test("CodexParser takes the model from turn_context, each call's usage from the token_count after it, and a shell call's exit and duration", () => {
-  const items = parseText(new CodexParser(TEST_OPTIONS), fixture("codex_usage.jsonl"));
+  const items = parseText(new CodexParser(TEST_OPTIONS), fixture("codex.jsonl"));
   const [session] = sessionsOf(items);
   assert.equal(session.meta.cwd, "/home/ana/src/api");
   assert.deepEqual(session.meta.git, { branch: "main", commit: "3f2a9c1", remote: "git@github.com:ana/api.git" });
@@ -84,7 +84,7 @@ test("CodexParser takes the model from turn_context, each call's usage from the 
 
 test("CodexParser, caught up with a file still being written, lets out what waits for a usage report", () => {
   const parser = new CodexParser(TEST_OPTIONS);
-  const lines = fixture("codex_usage.jsonl").split("\n").filter((line) => line !== "");
+  const lines = fixture("codex.jsonl").split("\n").filter((line) => line !== "");
   // Up to the reasoning: the model call's usage has not been written yet.
   const upToReasoning = lines.slice(0, lines.findIndex((line) => line.includes('"reasoning"')) + 1);
   const items = upToReasoning.flatMap((line) => parser.push(line));
