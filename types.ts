@@ -56,5 +56,5 @@ export type {
 export type { OpenOptions } from "./src/core/open_crucible.ts";
 export type { SessionHandle } from "./src/core/session_handle.ts";
 export type { CleanupCandidate, CleanupOptions, CleanupReport } from "./src/core/cleanup.ts";
-export type { ImportOptions, ImportReport } from "./src/core/import_sessions.ts";
+export type { ImportOptions, ImportReport } from "./src/import/import_service.ts";
 export type { StatsOptions, StatsReport, StatsRow, StatsTotals, TokenTotals } from "./src/core/session_stats.ts";

@@ -3,7 +3,8 @@
  * the host, and inside a git repository its branch, commit, remote and
  * whether the work tree had changes — in the session's frontmatter (`cwd`,
  * `host`, `git`). Values the caller gave (`cru session new --cwd … --host …`)
- * are kept; git is asked about that folder.
+ * are kept; git is asked about that folder. Imported sessions (frontmatter
+ * `imported:`) are left as their transcript describes them.
  *
  * @module
  */
@@ -16,6 +17,8 @@ const plugin: PluginDefinition = {
   description: "records the working directory, host and git branch/commit/remote in a new session's frontmatter",
   setup(ctx) {
     ctx.hook("session:before-start", async (draft) => {
+      // An imported session was not started here: this folder, host and branch say nothing about it.
+      if (draft.extra.imported !== undefined) return undefined;
       const cwd = typeof draft.extra.cwd === "string" ? draft.extra.cwd : ctx.cwd;
       const git = (...args: string[]) => ctx.exec("git", args, { cwd, timeoutMs: 2_000 });
       const extra: Record<string, unknown> = { ...draft.extra, cwd };

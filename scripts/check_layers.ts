@@ -48,19 +48,31 @@ export const PARTS: readonly Part[] = [
     mayImport: ["model", "runtime", "format", "store", "index"],
     what: "the index owner process and its typed protocol",
   },
+  {
+    name: "import_parsers",
+    path: "src/import/parsers/",
+    mayImport: ["model", "format"],
+    what: "other tools' transcripts → source items, pure",
+  },
+  {
+    name: "import",
+    path: "src/import/",
+    mayImport: ["model", "runtime", "format", "store", "import_parsers"],
+    what: "import: discovery, ids, reconciliation; writes through the store's API, never its locks",
+  },
   { name: "hooks", path: "src/hooks/", mayImport: ["model", "runtime"], what: "the hook map, kinds, runner" },
   { name: "plugin", path: "src/plugin/", mayImport: ["model", "runtime", "hooks"], what: "plugin API and loading" },
   {
     name: "core",
     path: "src/core/",
-    mayImport: ["model", "runtime", "format", "store", "index", "index_service", "hooks", "plugin"],
+    mayImport: ["model", "runtime", "format", "store", "index", "index_service", "import", "hooks", "plugin"],
     what: "the facade and the one composition root (open_crucible.ts)",
   },
   {
     name: "cli",
     path: "src/cli/",
     // `cru mcp` and `cru watch` are commands: the CLI process becomes the server or the watcher.
-    mayImport: ["model", "runtime", "format", "hooks", "plugin", "core", "mcp", "watch"],
+    mayImport: ["model", "runtime", "format", "import_parsers", "import", "hooks", "plugin", "core", "mcp", "watch"],
     what: "the `cru` command: one file per command, renderers",
   },
   {
@@ -72,13 +84,13 @@ export const PARTS: readonly Part[] = [
   {
     name: "watch",
     path: "src/watch/",
-    mayImport: ["model", "runtime", "format", "hooks", "plugin", "core"],
+    mayImport: ["model", "runtime", "format", "import", "hooks", "plugin", "core"],
     what: "the watcher process",
   },
   {
     name: "types",
     path: "types.ts",
-    mayImport: ["model", "format", "hooks", "plugin", "core"],
+    mayImport: ["model", "format", "import", "hooks", "plugin", "core"],
     typesOnly: true,
     what: "the public types, in one place",
   },

@@ -74,6 +74,20 @@ test("the layer check fails on each forbidden import, global and exit planted in
         expect: /src\/store\/_planted\.ts \(store\) imports src\/core\/crucible\.ts \(core\)/,
       },
       {
+        what: "an importer's parser imports the store (parsers are pure)",
+        files: {
+          "src/import/parsers/_planted.ts": 'export type { SessionStore } from "../../store/session_store.ts";',
+        },
+        expect: /src\/import\/parsers\/_planted\.ts \(import_parsers\) imports src\/store\/session_store\.ts \(store\)/,
+      },
+      {
+        what: "the import service imports core (upward)",
+        files: {
+          "src/import/_planted.ts": 'import type { Crucible } from "../core/crucible.ts";\nexport type C = Crucible;',
+        },
+        expect: /src\/import\/_planted\.ts \(import\) imports src\/core\/crucible\.ts \(core\)/,
+      },
+      {
         what: "hooks import plugin (sideways)",
         files: { "src/hooks/_planted.ts": 'export { definePlugin } from "../plugin/plugin_definition.ts";' },
         expect: /src\/hooks\/_planted\.ts \(hooks\) imports src\/plugin\/plugin_definition\.ts \(plugin\)/,

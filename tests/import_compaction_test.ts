@@ -6,7 +6,7 @@ import { basename, join } from "node:path";
 import { withTempDir } from "./_helpers/temp_dir.ts";
 import { ClaudeLines, CodexLines } from "./_helpers/transcript_lines.ts";
 import { SessionStore } from "../src/store/session_store.ts";
-import { importSources } from "../src/core/import_sessions.ts";
+import { importSources } from "../src/import/import_service.ts";
 
 const text = (lines: string[]) => lines.map((line) => `${line}\n`).join("");
 

@@ -14,7 +14,7 @@ import {
 } from "./_helpers/transcripts.ts";
 import { SessionStore } from "../src/store/session_store.ts";
 import type { StoredEvent } from "../src/model/event.ts";
-import { DROPPED_EVENT_NOTE, importSources } from "../src/core/import_sessions.ts";
+import { DROPPED_EVENT_NOTE, importSources } from "../src/import/import_service.ts";
 
 /** The repo's aider fixture: eight headers, two of them with no turns under them. */
 const PROTOTIPO = join(FIXTURES, "aider", "prototipo.aider.chat.history.md");

@@ -7,6 +7,7 @@ import { type Command, Option } from "commander";
 import type { Crucible, SessionFilters } from "../core/crucible.ts";
 import { openCrucible } from "../core/open_crucible.ts";
 import { InvalidInputError } from "../model/errors.ts";
+import { SESSION_TYPES } from "../model/session_type.ts";
 import { writeStderr } from "../runtime/process.ts";
 import { parseDateFilter, parseUntil } from "../model/time_filter.ts";
 import { resolve } from "node:path";
@@ -55,7 +56,7 @@ export function openStore(options: CommonOptions): Crucible {
 export function withFilterOptions(command: Command, options: { limit?: boolean } = {}): Command {
   command
     .addOption(
-      new Option("--type <type>", "only sessions of this type").choices(["chat", "agent", "workflow", "plugin"]),
+      new Option("--type <type>", "only sessions of this type").choices(SESSION_TYPES),
     )
     .option("--since <date>", "only activity at or after: 2024-01-15, an ISO timestamp, or 7d / 12h ago")
     .option("--until <date>", "only activity at or before: same forms as --since (a date includes that whole day)");

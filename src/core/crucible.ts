@@ -33,8 +33,8 @@ import type { IndexProgress } from "../index_service/index_client.ts";
 import type { IndexPort } from "../index_service/index_port.ts";
 import { type CleanupHooks, type CleanupOptions, type CleanupReport, cleanupSessions } from "./cleanup.ts";
 import { type AuditReport, auditSessions, type SecretRules } from "./audit_sessions.ts";
-import { type ImportOptions, type ImportReport, importSources } from "./import_sessions.ts";
-import { FOLLOWED_FORMATS, SourceFollower } from "./source_follower.ts";
+import { type ImportOptions, type ImportReport, importSources } from "../import/import_service.ts";
+import { FOLLOWED_FORMATS, SourceFollower } from "../import/source_follower.ts";
 import type { IndexFilters } from "../index/search_index_api.ts";
 import { SessionHandle } from "./session_handle.ts";
 import type { PluginRuntime } from "./plugin_runtime.ts";
@@ -210,12 +210,24 @@ export class Crucible {
 
   /** Creates a session and returns its id, folder and first log. Plugins may add to its frontmatter. */
   async newSession(options: NewSessionOptions = {}): Promise<WriteReceipt & { dir: string }> {
-    const draft = checkSessionOptions(options);
-    const hooks = await this.#hooks();
+    return await this.#startSession(await this.#hooks(), checkSessionOptions(options));
+  }
+
+  /**
+   * Starts a session as every new one starts (`cru session new`, plugins,
+   * imports): `session:before-start` may change the draft or refuse it, the
+   * store creates it, `session:start` is told. `fixed` is what an import
+   * decides itself: the id and the start time.
+   */
+  async #startSession(
+    hooks: HookRunner,
+    draft: SessionDraft & { type: SessionType },
+    fixed: { id?: string; started?: string } = {},
+  ): Promise<WriteReceipt & { dir: string }> {
     const started = await hooks.waterfall("session:before-start", draft);
     if (started.veto) throw new EventVetoedError(started.veto.plugin, "a new session", started.veto.reason);
     const final = started.value ?? draft;
-    const created = this.#store.create({ ...final, type: draft.type, extra: final.extra });
+    const created = this.#store.create({ ...final, type: draft.type, extra: final.extra, ...fixed });
     await this.#changed(created.file);
     const session = { id: created.id, type: draft.type, title: final.title ?? null, dir: created.dir };
     this.#sessions.set(created.id, session);
@@ -502,9 +514,13 @@ export class Crucible {
   }
 
   /** Imports other tools' transcripts as sessions; re-importing a file adds only what is new. */
-  async importSources(paths: string[], options: Omit<ImportOptions, "transform">): Promise<ImportReport> {
-    const transform = this.#importTransform(await this.#hooks());
-    return await this.#imported(await importSources(this.#store, paths, { ...options, transform }));
+  async importSources(
+    paths: string[],
+    options: Omit<ImportOptions, "transform" | "createSession">,
+  ): Promise<ImportReport> {
+    return await this.#imported(
+      await importSources(this.#store, paths, this.#importOptions(options, await this.#hooks())),
+    );
   }
 
   /**
@@ -512,19 +528,29 @@ export class Crucible {
    * imports what was added since the last (the first: as {@linkcode importSources}
    * would), reading only the new bytes.
    */
-  followSource(path: string, options: Omit<ImportOptions, "transform">): { step(): Promise<ImportReport> } {
+  followSource(
+    path: string,
+    options: Omit<ImportOptions, "transform" | "createSession">,
+  ): { step(): Promise<ImportReport> } {
     if (!FOLLOWED_FORMATS.includes(options.from)) {
       throw new InvalidInputError("format to follow", options.from, FOLLOWED_FORMATS.join(" or "));
     }
     let follower: SourceFollower | undefined;
     return {
       step: async () => {
-        follower ??= new SourceFollower(this.#store, path, {
-          ...options,
-          transform: this.#importTransform(await this.#hooks()),
-        });
+        follower ??= new SourceFollower(this.#store, path, this.#importOptions(options, await this.#hooks()));
         return await this.#imported(await follower.step());
       },
+    };
+  }
+
+  /** An import writes as the rest of cru does: new sessions start through the hooks, events pass `event:before-append`. */
+  #importOptions(options: Omit<ImportOptions, "transform" | "createSession">, hooks: HookRunner): ImportOptions {
+    return {
+      ...options,
+      transform: this.#importTransform(hooks),
+      createSession: ({ id, started, type, title, tags, extra }) =>
+        this.#startSession(hooks, { type, title, tags, extra: extra ?? {} }, { id, started }),
     };
   }
 

@@ -79,3 +79,66 @@ test("list and search in a folder that holds no sessions answer empty and create
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test("an import starts its new sessions as any other: session:before-start and session:start run, once each", async () => {
+  const tmp = mkdtempSync(join(tmpdir(), "cru-core-"));
+  try {
+    const history = join(tmp, ".aider.chat.history.md");
+    writeFileSync(
+      history,
+      "\n# aider chat started at 2025-02-04 21:52:53\n\n#### make the frontend  \n\nHere it is.\n\n#### thanks  \n",
+    );
+    const drafts: Record<string, unknown>[] = [];
+    const started: string[] = [];
+    const cru = openCrucible({
+      dir: join(tmp, ".crucible"),
+      index: "memory",
+      userPlugins: false,
+      plugins: [{
+        name: "start-watcher",
+        version: "1.0.0",
+        setup(ctx) {
+          ctx.hook("session:before-start", (draft) => {
+            drafts.push(draft.extra);
+            return { ...draft, extra: { ...draft.extra, seen_by: "start-watcher" } };
+          });
+          ctx.hook("session:start", (session) => void started.push(session.id));
+        },
+      }],
+    });
+    const first = await cru.importSources([history], { from: "auto" });
+    assert.equal(first.sessions.length, 1);
+    const id = first.sessions[0].id;
+    assert.deepEqual(started, [id]);
+    assert.equal(drafts[0].source, "aider", "the hook sees the import's frontmatter");
+    assert.match(readFileSync((await cru.show(id)).files[0], "utf8"), /^seen_by: start-watcher$/m);
+    assert.equal((await cru.show(id)).title, "make the frontend");
+    const again = await cru.importSources([history], { from: "auto" });
+    assert.equal(again.events, 0);
+    assert.deepEqual(started, [id], "a re-import starts nothing");
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test("git-context leaves an imported session as its transcript describes it", async () => {
+  const { default: gitContext } = await import("../../plugins/git_context.ts");
+  const tmp = mkdtempSync(join(tmpdir(), "cru-core-"));
+  try {
+    const history = join(tmp, ".aider.chat.history.md");
+    writeFileSync(history, "\n# aider chat started at 2025-02-04 21:52:53\n\n#### hello  \n\nHi.\n");
+    const cru = openCrucible({
+      dir: join(tmp, ".crucible"),
+      index: "memory",
+      userPlugins: false,
+      plugins: [gitContext],
+    });
+    const { sessions } = await cru.importSources([history], { from: "auto" });
+    const text = readFileSync((await cru.show(sessions[0].id)).files[0], "utf8");
+    assert.doesNotMatch(text, /^cwd:/m);
+    const { id } = await cru.newSession({ title: "here" });
+    assert.match(readFileSync((await cru.show(id)).files[0], "utf8"), /^cwd:/m, "a session started here is described");
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import type { LogFields } from "../model/session_summary.ts";
 import type { LogFacts } from "./search_index_api.ts";
 import type { Fingerprint } from "./types.ts";
 
@@ -40,17 +41,9 @@ export interface StoredSegment {
 export type SegmentHead = Omit<StoredSegment, "postings" | "texts">;
 
 /** What the index knows about one log file: enough to list sessions and to find what changed on disk. */
-export interface FileRecord {
+export interface FileRecord extends LogFields {
   /** Store-relative path (`sessions/<id>/<log>.md`): the key. */
   file: string;
-  sessionId: string;
-  sessionType: string;
-  title: string | null;
-  tags: string[];
-  /** ISO-8601 `started` of the log. */
-  started: string;
-  /** ISO-8601 `ended`, or null. */
-  ended: string | null;
   /** Events in the file. */
   events: number;
   /** Time of its newest event in ms, or null without events. */

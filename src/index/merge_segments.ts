@@ -10,7 +10,7 @@ import { pairKey } from "./index_storage.ts";
 import type { IndexStorage, StoredSegment } from "./index_storage.ts";
 import { packColumns } from "./doc_columns.ts";
 import { decodePostings, encodePostings } from "./postings_codec.ts";
-import { newSegmentId, type Segment } from "./segment.ts";
+import { internName, newSegmentId, type Segment } from "./segment.ts";
 
 /** When merges are due. */
 export interface MergePolicy {
@@ -91,8 +91,8 @@ export async function mergeSegments(inputs: readonly Segment[], storage: IndexSt
       if (input.dead[doc] === 1) continue;
       remap[i][doc] = columns.add({
         ...rowOf(input.columns, doc),
-        file: intern(input.files[input.columns.file[doc]], files, fileIndex),
-        session: intern(input.sessions[input.columns.session[doc]], sessions, sessionIndex),
+        file: internName(input.files[input.columns.file[doc]], files, fileIndex),
+        session: internName(input.sessions[input.columns.session[doc]], sessions, sessionIndex),
       });
       live.push({ segment: input.id, doc });
     }
@@ -176,14 +176,4 @@ export async function mergeSegments(inputs: readonly Segment[], storage: IndexSt
     },
     remap,
   };
-}
-
-function intern(name: string, table: string[], index: Map<string, number>): number {
-  let n = index.get(name);
-  if (n === undefined) {
-    n = table.length;
-    table.push(name);
-    index.set(name, n);
-  }
-  return n;
 }

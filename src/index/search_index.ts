@@ -220,6 +220,7 @@ class SegmentSearchIndex implements SearchIndex {
       tags: [...log.tags],
       started: log.started,
       ended: log.ended,
+      imported: log.imported ?? null,
       events: log.events.filter((event) => event.role !== SUMMARY_ROLE).length,
       lastEventMs,
       fingerprint: { ...log.fingerprint },

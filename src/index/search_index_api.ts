@@ -7,6 +7,7 @@
  * @module
  */
 import type { SearchHit, SessionSummary } from "../model/search_result.ts";
+import type { LogFields } from "../model/session_summary.ts";
 import type { IndexStorage } from "./index_storage.ts";
 import type { Fingerprint } from "./types.ts";
 
@@ -45,18 +46,9 @@ export interface LogFacts {
 }
 
 /** One log file and all it holds. */
-export interface IndexedLog {
+export interface IndexedLog extends LogFields {
   /** Store-relative path, `sessions/<id>/<log>.md`: the key. */
   file: string;
-  /** The session folder's id (also for continuation logs). */
-  sessionId: string;
-  sessionType: string;
-  title: string | null;
-  tags: string[];
-  /** ISO-8601 `started` of the log's frontmatter. */
-  started: string;
-  /** ISO-8601 `ended`, or null. */
-  ended: string | null;
   facts: LogFacts;
   fingerprint: Fingerprint;
   events: IndexedEvent[];

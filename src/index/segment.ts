@@ -237,7 +237,8 @@ export class Segment {
   }
 }
 
-function internName(name: string, table: string[], index: Map<string, number>): number {
+/** The number of `name` in `table`, adding it when new (`index` maps names to numbers). */
+export function internName(name: string, table: string[], index: Map<string, number>): number {
   let n = index.get(name);
   if (n === undefined) {
     n = table.length;

@@ -36,6 +36,14 @@ const FILE_BUCKETS = 64;
 const DEFINE_TABLES = ["state", "files", "seg", "chunk"]
   .map((table) => `DEFINE TABLE IF NOT EXISTS ${table} SCHEMALESS;`).join(" ");
 
+/**
+ * The tables of the index before this storage (SurrealDB FULLTEXT over one row per event): an index that has no
+ * state yet may hold them from an older cru, hundreds of MB that nothing reads any more.
+ */
+const DROP_OLD_TABLES = ["event", "log", "session", "meta"].map((table) => `REMOVE TABLE IF EXISTS ${table};`).join(
+  " ",
+);
+
 /** The streams a segment is stored as. */
 const STREAMS = ["terms", "docFreqs", "postingOffsets", "postings", "columns", "textOffsets", "texts"] as const;
 type Stream = typeof STREAMS[number];
@@ -91,6 +99,7 @@ export class SurrealStorage implements IndexStorage {
   static async open(db: Surreal, options: SurrealStorageOptions = {}): Promise<SurrealStorage> {
     const storage = new SurrealStorage(db, options);
     await storage.#query(DEFINE_TABLES);
+    if ((await storage.#stateRecord()) === undefined) await storage.#query(DROP_OLD_TABLES);
     return storage;
   }
 

@@ -20,8 +20,9 @@ import {
   type SearchIndex,
   SUMMARY_ROLE,
 } from "../index/search_index_api.ts";
-import { logTitle, type ParseWarning } from "../model/log.ts";
-import { formatTimestamp, timestampMs } from "../model/timestamp.ts";
+import type { ParseWarning } from "../model/log.ts";
+import { logSummaryInput } from "../model/session_summary.ts";
+import { normalizeTimestamp } from "../model/timestamp.ts";
 import type { LogSnapshot, SessionStore } from "../store/session_store.ts";
 
 /** What a feed did. */
@@ -176,14 +177,14 @@ export class LogFeeder {
 export function indexedLog(id: string, rel: string, snapshot: LogSnapshot): IndexedLog {
   const { log, eventLines } = snapshot.parsed;
   const { meta } = log;
-  const fileTime = formatTimestamp(new Date(snapshot.mtimeMs));
-  const started = isoTime(meta.started, fileTime);
+  // Title and times by the rule the store's `read()` uses too: `show` and `list` agree.
+  const { title, tags, started, ended, imported } = logSummaryInput(rel, id, log, snapshot.mtimeMs);
   const events: IndexedEvent[] = log.events.map((event, seq) => ({
     seq,
     line: eventLines[seq] ?? 1,
     role: event.role,
     content: event.content,
-    at: isoTime(event.at, started),
+    at: normalizeTimestamp(event.at, started),
     ...(event.tool === undefined ? {} : { tool: event.tool }),
     ...(event.args === undefined || Object.keys(event.args).length === 0 ? {} : { args: JSON.stringify(event.args) }),
   }));
@@ -200,10 +201,11 @@ export function indexedLog(id: string, rel: string, snapshot: LogSnapshot): Inde
     file: rel,
     sessionId: id,
     sessionType: meta.type,
-    title: logTitle(log),
-    tags: meta.tags ?? [],
+    title,
+    tags,
     started,
-    ended: meta.ended === undefined ? null : isoTime(meta.ended, null),
+    ended,
+    imported,
     facts: logFacts(meta.extra),
     fingerprint: { size: snapshot.bytes.length, mtimeMs: snapshot.mtimeMs, hash: sha1(snapshot.bytes) },
     events,
@@ -242,11 +244,6 @@ function contextLine(bytes: Uint8Array): number {
 }
 
 /** A hand-written time (`2024-01-15 10:30`) as ISO-8601 UTC; `fallback` when unreadable. */
-function isoTime<T extends string | null>(value: string, fallback: T): string | T {
-  const ms = timestampMs(value);
-  return Number.isNaN(ms) ? fallback : formatTimestamp(new Date(ms));
-}
-
 function sha1(bytes: Uint8Array): string {
   return createHash("sha1").update(bytes).digest("hex");
 }

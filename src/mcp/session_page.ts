@@ -8,7 +8,7 @@
 import type { SessionView } from "../core/crucible.ts";
 import type { ToolArgs } from "../model/event.ts";
 import { type EventMeta, pickEventMeta } from "../model/event_meta.ts";
-import { pickSessionFacts } from "../model/session_facts.ts";
+import { sessionHeader } from "../core/session_facts.ts";
 
 /** Events per page unless asked otherwise. */
 export const DEFAULT_PAGE_EVENTS = 50;
@@ -100,13 +100,7 @@ export function sessionPage(view: SessionView, options: PageOptions = {}): Sessi
     });
   }
   return {
-    id: view.id,
-    type: view.type,
-    title: view.title,
-    tags: view.tags,
-    ...pickSessionFacts(view),
-    started: view.started,
-    ended: view.ended,
+    ...sessionHeader(view),
     files: view.files,
     total_events: view.events.length,
     offset,

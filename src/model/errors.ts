@@ -174,3 +174,23 @@ export class AmbiguousSessionIdError extends InvalidInputError {
     this.candidates = candidates;
   }
 }
+
+/**
+ * A file is not in the format it was read as. The message names the file and line.
+ *
+ * @example
+ * ```ts
+ * import { SourceFormatError } from "./errors.ts";
+ * const error = new SourceFormatError("a.md", 3, "not an aider chat history");
+ * console.assert(error.message === "a.md:3: not an aider chat history");
+ * ```
+ */
+export class SourceFormatError extends CruError {
+  readonly file: string;
+  readonly line: number;
+  constructor(file: string, line: number, message: string) {
+    super("source_format", `${file}:${line}: ${message}`);
+    this.file = file;
+    this.line = line;
+  }
+}

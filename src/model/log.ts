@@ -37,10 +37,14 @@ export interface ParseWarning {
   message: string;
 }
 
+/** What cru adds to a continuation's heading: `# Deploy notes (continued)`. */
+export const CONTINUED_SUFFIX = " (continued)";
+
 /**
- * A log's title: `title:` in its frontmatter, else its `# Heading` when that
- * is not the default one cru writes (`# Chat Session`), else null. The one
- * home of this rule: `show`, `list` and the index all use it.
+ * A log's title: `title:` in its frontmatter, else its `# Heading` (without a
+ * continuation's ` (continued)`) when that is not the default one cru writes
+ * (`# Chat Session`), else null. The one home of this rule: `show`, `list`
+ * and the index all use it.
  *
  * @example
  * ```ts
@@ -48,9 +52,13 @@ export interface ParseWarning {
  * const meta = { session_id: "chat-a", type: "chat", started: "", continued_from: null, extra: {} };
  * console.assert(logTitle({ meta, heading: "Deploy notes" }) === "Deploy notes");
  * console.assert(logTitle({ meta, heading: "Chat Session" }) === null);
+ * const next = { ...meta, continued_from: "2024-01-15T10-30-00.md" };
+ * console.assert(logTitle({ meta: next, heading: "Chat Session (continued)" }) === null);
  * ```
  */
 export function logTitle(log: Pick<Log, "meta" | "heading">): string | null {
   if (log.meta.title !== undefined) return log.meta.title;
-  return log.heading !== "" && log.heading !== defaultHeading(log.meta.type) ? log.heading : null;
+  const continued = log.meta.continued_from !== null && log.heading.endsWith(CONTINUED_SUFFIX);
+  const heading = continued ? log.heading.slice(0, -CONTINUED_SUFFIX.length) : log.heading;
+  return heading !== "" && heading !== defaultHeading(log.meta.type) ? heading : null;
 }

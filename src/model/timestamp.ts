@@ -27,3 +27,19 @@ export function timestampMs(value: string): number {
   const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`;
   return Date.parse(zoned);
 }
+
+/**
+ * `value` rewritten as cru writes timestamps, or `fallback` when it cannot be
+ * read: how a log's times are read for summaries and the index.
+ *
+ * @example
+ * ```ts
+ * import { normalizeTimestamp } from "./timestamp.ts";
+ * console.assert(normalizeTimestamp("2024-01-15 10:30", null) === "2024-01-15T10:30:00Z");
+ * console.assert(normalizeTimestamp("soon", null) === null);
+ * ```
+ */
+export function normalizeTimestamp<T extends string | null>(value: string, fallback: T): string | T {
+  const ms = timestampMs(value);
+  return Number.isNaN(ms) ? fallback : formatTimestamp(new Date(ms));
+}

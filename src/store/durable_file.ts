@@ -25,10 +25,14 @@ export function appendDurably(path: string, text: string | Uint8Array): number {
   }
 }
 
-/** Replaces (or creates) `path` with `data` atomically: readers see the old file or the new one. */
-export function writeAtomically(path: string, data: string | Uint8Array): void {
+/**
+ * Replaces (or creates) `path` with `data` atomically: readers see the old
+ * file or the new one. `mode` is the new file's permissions (default 0o666
+ * less the umask).
+ */
+export function writeAtomically(path: string, data: string | Uint8Array, options: { mode?: number } = {}): void {
   const temp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
-  const fd = openSync(temp, "wx");
+  const fd = openSync(temp, "wx", options.mode);
   try {
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
     let written = 0;

@@ -7,6 +7,7 @@
 import { ensureStoreRoot } from "./store_gitignore.ts";
 import {
   copyFileSync,
+  createReadStream,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -21,6 +22,7 @@ import { basename, dirname, join } from "node:path";
 import { type ParsedLog, parseLog } from "../format/parse_log.ts";
 import { renderEvents, renderLogHeader } from "../format/render_log.ts";
 import { setFrontmatterKey, setFrontmatterScalar } from "../format/frontmatter.ts";
+import { LineSplitter } from "../format/line_splitter.ts";
 import type { NewEvent, ReadEvent, SessionEvent } from "../model/event.ts";
 import type { WriteReceipt } from "../model/write_receipt.ts";
 import {
@@ -30,7 +32,8 @@ import {
   SessionNotFoundError,
   SessionStateError,
 } from "../model/errors.ts";
-import { type Log, type LogMeta, logTitle, type ParseWarning } from "../model/log.ts";
+import { CONTINUED_SUFFIX, type Log, type LogMeta, logTitle, type ParseWarning } from "../model/log.ts";
+import { logSummaryInput, sessionTitle, summarizeSession } from "../model/session_summary.ts";
 import { assertSessionId, isSessionId, newSessionId, typeOfSessionId } from "../model/session_id.ts";
 import { defaultHeading, type SessionType } from "../model/session_type.ts";
 import { formatTimestamp, TIMESTAMP_PATTERN, timestampMs } from "../model/timestamp.ts";
@@ -90,6 +93,19 @@ export interface SessionHead {
   extra: Record<string, unknown>;
   ended: string | null;
 }
+
+/** What {@linkcode SessionStore.readLogLines} tells as it reads a session's logs. */
+export interface LogLineReader {
+  /** A log begins (oldest first). */
+  startFile(file: string): void;
+  /** One line of it, CR kept; `complete` is false for a last line without its line break. */
+  push(line: string, complete: boolean): void;
+  /** The log has ended. */
+  endFile(): void;
+}
+
+/** Bytes read from a log at a time when streaming it. */
+const READ_CHUNK = 1024 * 1024;
 
 /** A change to a log's frontmatter: keys to set (undefined removes one), and a new `# heading`. */
 export interface FrontmatterEdit {
@@ -280,7 +296,7 @@ export class SessionStore {
         extra: {},
       };
       if (title !== undefined) meta.title = title;
-      const heading = `${title ?? defaultHeading(meta.type)} (continued)`;
+      const heading = `${title ?? defaultHeading(meta.type)}${CONTINUED_SUFFIX}`;
       writeAtomically(join(dir, name), renderLogHeader({ meta, heading, context: summary }));
       return { id, file: join(dir, name), at: meta.started };
     });
@@ -493,6 +509,32 @@ export class SessionStore {
     });
   }
 
+  /**
+   * Streams a session's logs, oldest first, a line at a time under the
+   * session's shared lock: only committed bytes (an append in progress or cut
+   * short is left out), a chunk at a time, so memory stays bounded whatever
+   * the size of the logs.
+   */
+  async readLogLines(id: string, reader: LogLineReader): Promise<void> {
+    const dir = this.#existingDir(id);
+    await this.#shared(dir, id, async (lock) => {
+      for (const name of this.#logNames(dir)) {
+        const file = join(dir, name);
+        const committed = lock.committedSize(name);
+        reader.startFile(file);
+        const splitter = new LineSplitter({ keepCR: true, file });
+        if (committed !== 0) {
+          const range = committed === undefined ? {} : { end: committed - 1 };
+          for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK, ...range })) {
+            for (const line of splitter.push(chunk as Uint8Array)) reader.push(line, true);
+          }
+        }
+        for (const line of splitter.end()) reader.push(line, false);
+        reader.endFile();
+      }
+    });
+  }
+
   /** Every log of every session, with its size and modification time, without reading them. */
   allLogs(): { id: string; file: string; size: number; mtimeMs: number }[] {
     const logs: { id: string; file: string; size: number; mtimeMs: number }[] = [];
@@ -517,18 +559,24 @@ export class SessionStore {
   }
 
   /**
-   * A session's type, title and extra frontmatter (from its first log) and
-   * whether it ended (from its last), without reading its events.
+   * A session's type and extra frontmatter (from its first log), title (as
+   * {@linkcode sessionTitle} picks it) and whether it ended (from its last),
+   * without reading its events.
    */
   head(id: string): SessionHead {
     const dir = this.#existingDir(id);
+    const heads = new Map<string, Log>();
+    const headOf = (name: string): Log => {
+      let head = heads.get(name);
+      if (!head) heads.set(name, head = readLogHead(join(dir, name), this.#fallback(id, join(dir, name))).log);
+      return head;
+    };
     const names = this.#logNames(dir);
-    const first = join(dir, names[0]);
-    const head = readLogHead(first, this.#fallback(id, first)).log;
-    const { meta } = head;
-    const title = logTitle(head);
-    const last = join(dir, names.at(-1)!);
-    const ended = names.length === 1 ? meta.ended : readLogHead(last, this.#fallback(id, last)).log.meta.ended;
+    const { meta } = headOf(names[0]);
+    const title = sessionTitle(function* () {
+      for (const name of names) yield logTitle(headOf(name));
+    }());
+    const ended = headOf(names.at(-1)!).meta.ended;
     return { id, dir, type: meta.type, title, extra: meta.extra, ended: ended ?? null };
   }
 
@@ -657,33 +705,22 @@ function uniqueName(name: string, taken: (candidate: string) => boolean): string
   for (let n = 2;; n++) if (!taken(`${stem}-${n}${ext}`)) return `${stem}-${n}${ext}`;
 }
 
+/** The session as read, its title and times by the same rule as the index's listing ({@linkcode summarizeSession}). */
 function summarize(id: string, dir: string, logs: StoredLog[]): StoredSession {
-  const first = logs[0].log;
-  const last = logs.at(-1)!.log;
   const events = logs.flatMap(({ file, log, eventLines }) =>
     log.events.map((event, i) => ({ ...event, file, line: eventLines[i] ?? 1 }))
   );
-  let newestMs = -Infinity;
-  let newest = "";
-  for (const event of events) {
-    const ms = timestampMs(event.at);
-    if (ms > newestMs) [newestMs, newest] = [ms, event.at];
-  }
-  if (newest === "") newest = formatTimestamp(new Date(Math.max(...logs.map((l) => l.mtimeMs))));
-  // An imported session was active here when it was imported, however old its events are.
-  const imported = first.meta.extra.imported;
-  if (typeof imported === "string" && timestampMs(imported) > timestampMs(newest)) newest = imported;
-  const title = logTitle(first);
+  const summary = summarizeSession(logs.map(({ file, log, mtimeMs }) => logSummaryInput(file, id, log, mtimeMs)));
   return {
     id,
     dir,
-    type: first.meta.type,
-    title,
-    started: first.meta.started,
-    ended: last.meta.ended ?? null,
+    type: summary.type,
+    title: summary.title,
+    started: summary.started,
+    ended: summary.ended,
     logs,
     events,
-    lastActivity: newest,
+    lastActivity: summary.last_activity,
     warnings: logs.flatMap((l) => l.warnings),
   };
 }

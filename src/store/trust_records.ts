@@ -8,7 +8,8 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { writeAtomically } from "./durable_file.ts";
 import { dirname, join, resolve } from "node:path";
 import { CruError } from "../model/errors.ts";
 
@@ -106,17 +107,6 @@ export class TrustRecords {
     const path = trustFilePath(this.configDir);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const files = Object.fromEntries([...this.#files].sort(([a], [b]) => (a < b ? -1 : 1)));
-    const temp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-    const fd = openSync(temp, "wx", 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify({ version: 1, files }, null, 2)}\n`);
-      fsyncSync(fd);
-    } catch (error) {
-      closeSync(fd);
-      rmSync(temp, { force: true });
-      throw error;
-    }
-    closeSync(fd);
-    renameSync(temp, path);
+    writeAtomically(path, `${JSON.stringify({ version: 1, files }, null, 2)}\n`, { mode: 0o600 });
   }
 }

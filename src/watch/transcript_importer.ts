@@ -7,8 +7,8 @@
  * @module
  */
 import type { Crucible } from "../core/crucible.ts";
-import type { ImportReport } from "../core/import_sessions.ts";
-import { FOLLOWED_FORMATS } from "../core/source_follower.ts";
+import type { ImportReport } from "../import/import_service.ts";
+import { FOLLOWED_FORMATS } from "../import/source_follower.ts";
 import type { WatchSource } from "./watch_sources.ts";
 
 /** Options of {@linkcode TranscriptImporter}. */

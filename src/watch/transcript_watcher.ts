@@ -17,7 +17,7 @@
  */
 import { closeSync, existsSync, type FSWatcher, openSync, readdirSync, readSync, statSync, watch } from "node:fs";
 import { join } from "node:path";
-import type { ImportReport } from "../core/import_sessions.ts";
+import type { ImportReport } from "../import/import_service.ts";
 import { CruError } from "../model/errors.ts";
 import { isTranscript, mayHoldTranscripts, type WatchSource } from "./watch_sources.ts";
 import type { WatchState } from "./watch_state.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import { isAbsolute, join, resolve, sep } from "node:path";
-import type { ImportFormat } from "../core/import_sessions.ts";
+import type { ImportFormat } from "../import/import_service.ts";
 import { CruError } from "../model/errors.ts";
 
 /** The agent tools `cru watch` knows. */

@@ -1,6 +1,6 @@
 /**
  * Test helper: transcript lines shaped like the ones Claude Code and Codex
- * write (the fields they really carry; see src/format/import/*_parser.ts).
+ * write (the fields they really carry; see src/import/parsers/*_parser.ts).
  */
 
 /** Claude Code lines (`~/.claude/projects/<project>/<session>.jsonl`). */

@@ -1,7 +1,7 @@
 /** `cru session import`: other tools' transcripts as cru sessions; again later for what is new. */
 import type { Command } from "commander";
-import { IMPORT_FORMATS, type ImportFormat, type ImportReport } from "../../core/import_sessions.ts";
-import { InvalidInputError } from "../../model/errors.ts";
+import { IMPORT_FORMATS, type ImportFormat, type ImportReport } from "../../import/import_service.ts";
+import { IMPORT_SESSION_TYPES, type ImportSessionType } from "../../model/session_type.ts";
 import { type CommonOptions, openStore, withCommonOptions } from "../common_options.ts";
 import type { OutputSink } from "../output.ts";
 import { bold, dim } from "../style.ts";
@@ -19,18 +19,15 @@ export function registerSessionImport(session: Command, sink: OutputSink): void 
       )
       .argument("<paths...>", "transcript files, or folders to search for them")
       .option("--from <format>", `the transcripts' format: ${IMPORT_FORMATS.join(", ")}`, "auto")
-      .option("--type <type>", "session type: chat or agent (default: chat for aider/SpecStory, agent for JSONL)"),
+      .option(
+        "--type <type>",
+        `session type: ${IMPORT_SESSION_TYPES.join(" or ")} (default: chat for aider/SpecStory, agent for JSONL)`,
+      ),
   ).action(async (paths: string[], options: ImportCommandOptions) => {
-    const from = options.from ?? "auto";
-    if (!(IMPORT_FORMATS as readonly string[]).includes(from)) {
-      throw new InvalidInputError("--from", from, `one of ${IMPORT_FORMATS.join(", ")}`);
-    }
-    if (options.type !== undefined && options.type !== "chat" && options.type !== "agent") {
-      throw new InvalidInputError("--type", options.type, "chat or agent");
-    }
+    // The core checks --from and --type (one list of each, in src/model/ and the importer).
     const report = await openStore(options).importSources(paths, {
-      from: from as ImportFormat,
-      type: options.type as "chat" | "agent" | undefined,
+      from: (options.from ?? "auto") as ImportFormat,
+      type: options.type as ImportSessionType | undefined,
     });
     sink.set({
       json: options.json,

@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { type CommonOptions, openStore, withCommonOptions } from "../common_options.ts";
+import { SESSION_TYPES } from "../../model/session_type.ts";
 import type { OutputSink } from "../output.ts";
 
 interface NewOptions extends CommonOptions {
@@ -19,7 +20,7 @@ export function registerSessionNew(session: Command, sink: OutputSink): void {
     session.command("new")
       .description("start a new session and print its id")
       .addOption(
-        new Option("--type <type>", "kind of session").choices(["chat", "agent", "workflow", "plugin"]).default("chat"),
+        new Option("--type <type>", "kind of session").choices(SESSION_TYPES).default("chat"),
       )
       .option("--title <text>", "a title for the session")
       .option("--tag <tag>", "a tag (repeat for more)", (value: string, all: string[]) => [...all, value], [])

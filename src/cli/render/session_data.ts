@@ -7,7 +7,7 @@
 import type { SessionView } from "../../core/crucible.ts";
 import type { ReadEvent } from "../../model/event.ts";
 import { type EventMeta, pickEventMeta } from "../../model/event_meta.ts";
-import { pickSessionFacts } from "../../model/session_facts.ts";
+import { sessionHeader } from "../../core/session_facts.ts";
 
 /** One event of `show --json`, with its details (model, tokens, cost, duration, tool call id, status) when it has them. */
 export interface EventData extends EventMeta {
@@ -43,13 +43,7 @@ export function eventData(event: ReadEvent): EventData {
  */
 export function sessionData(view: SessionView): Record<string, unknown> & { events: EventData[] } {
   return {
-    id: view.id,
-    type: view.type,
-    title: view.title,
-    tags: view.tags,
-    ...pickSessionFacts(view),
-    started: view.started,
-    ended: view.ended,
+    ...sessionHeader(view),
     last_activity: view.last_activity,
     files: view.files,
     logs: view.logs,

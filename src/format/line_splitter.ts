@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { SourceFormatError } from "./source_item.ts";
+import { SourceFormatError } from "../model/errors.ts";
 
 /** Longest line read (in UTF-16 characters): 32 Mi, far beyond any transcript's line, bounded in memory. */
 export const MAX_LINE_CHARS = 32 * 1024 * 1024;

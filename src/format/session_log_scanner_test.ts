@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseLog } from "../parse_log.ts";
-import { renderEvents, renderLog } from "../render_log.ts";
-import type { SessionEvent } from "../../model/event.ts";
-import { ROLES } from "../../model/role.ts";
+import { parseLog } from "./parse_log.ts";
+import { renderEvents, renderLog } from "./render_log.ts";
+import type { SessionEvent } from "../model/event.ts";
+import { ROLES } from "../model/role.ts";
 import { continuationContent } from "./continuation.ts";
 import { LineSplitter } from "./line_splitter.ts";
 import { SessionLogScanner, type SessionScan } from "./session_log_scanner.ts";

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { ToolArgs } from "../../model/event.ts";
-import type { Role } from "../../model/role.ts";
+import type { ToolArgs } from "../model/event.ts";
+import type { Role } from "../model/role.ts";
 import {
   closesFence,
   type Fence,
@@ -17,12 +17,12 @@ import {
   matchLabel,
   matchToolLine,
   turnHeadingAt,
-} from "../_lines.ts";
-import { parseEventMetaLine } from "../event_meta_line.ts";
-import { parseLog } from "../parse_log.ts";
-import { parseContextLine } from "../render_log.ts";
-import { RESULT_FENCE_INFO } from "../render_event.ts";
-import { parseToolArgs } from "../tool_args.ts";
+} from "./_lines.ts";
+import { parseEventMetaLine } from "./event_meta_line.ts";
+import { parseLog } from "./parse_log.ts";
+import { parseContextLine } from "./render_log.ts";
+import { RESULT_FENCE_INFO } from "./render_event.ts";
+import { parseToolArgs } from "./tool_args.ts";
 import { CONTINUATION_MARK, continuedText } from "./continuation.ts";
 
 /** How far back (in source events) a tool event may still get its late result. */

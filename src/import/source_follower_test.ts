@@ -4,7 +4,7 @@ import { appendFileSync, closeSync, mkdtempSync, openSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SessionStore } from "../store/session_store.ts";
-import { importSources } from "./import_sessions.ts";
+import { importSources } from "./import_service.ts";
 import { SourceFollower } from "./source_follower.ts";
 
 const at = (n: number) => new Date(Date.UTC(2025, 5, 1, 10, 0, n)).toISOString();

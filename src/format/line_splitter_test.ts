@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { LineSplitter } from "./line_splitter.ts";
-import { SourceFormatError } from "./source_item.ts";
+import { SourceFormatError } from "../model/errors.ts";
 
 function split(bytes: Uint8Array, chunk: number, keepCR = false): string[] {
   const splitter = new LineSplitter({ keepCR });

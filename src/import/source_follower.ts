@@ -18,9 +18,9 @@
  */
 import { createReadStream, statSync } from "node:fs";
 import { formatTimestamp } from "../model/timestamp.ts";
-import { LineSplitter } from "../format/import/line_splitter.ts";
-import type { SourceParser } from "../format/import/source_item.ts";
-import { createSourceParser } from "../format/import/source_parser.ts";
+import { LineSplitter } from "../format/line_splitter.ts";
+import type { SourceParser } from "./parsers/source_item.ts";
+import { createSourceParser } from "./parsers/source_parser.ts";
 import type { SessionStore } from "../store/session_store.ts";
 import {
   type ImportOptions,
@@ -29,7 +29,7 @@ import {
   sniffFormat,
   SourceSessions,
   withImportLock,
-} from "./import_sessions.ts";
+} from "./import_service.ts";
 
 /** Formats a follower reads a step at a time. */
 export const FOLLOWED_FORMATS: readonly string[] = ["claude-code", "codex"];

@@ -5,7 +5,6 @@
  * @module
  */
 import type { SessionEvent } from "../../model/event.ts";
-import { CruError } from "../../model/errors.ts";
 
 /** The transcript formats cru reads. */
 export const SOURCE_FORMATS = ["aider", "specstory", "claude-code", "codex"] as const;
@@ -84,25 +83,7 @@ export interface SourceParserOptions {
   fallbackTime: string;
 }
 
-/**
- * A file is not in the format it was read as. The message names the file and line.
- *
- * @example
- * ```ts
- * import { SourceFormatError } from "./source_item.ts";
- * const error = new SourceFormatError("a.md", 3, "not an aider chat history");
- * console.assert(error.message === "a.md:3: not an aider chat history");
- * ```
- */
-export class SourceFormatError extends CruError {
-  readonly file: string;
-  readonly line: number;
-  constructor(file: string, line: number, message: string) {
-    super("source_format", `${file}:${line}: ${message}`);
-    this.file = file;
-    this.line = line;
-  }
-}
+export { SourceFormatError } from "../../model/errors.ts";
 
 /** A line quoted in a message: at most 60 characters, as JSON. */
 export function quoteLine(line: string): string {

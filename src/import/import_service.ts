@@ -18,15 +18,16 @@
  */
 import { closeSync, createReadStream, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { type SessionEvent, validateNewEvent } from "../model/event.ts";
 import { FileNotFoundError, InvalidInputError, SessionExistsError, WaitTimeoutError } from "../model/errors.ts";
 import type { ParseWarning } from "../model/log.ts";
+import { IMPORT_SESSION_TYPES, type ImportSessionType, isImportSessionType } from "../model/session_type.ts";
 import { formatTimestamp, TIMESTAMP_PATTERN } from "../model/timestamp.ts";
 import { titleFromText } from "../model/session_title.ts";
-import { continuationContent } from "../format/import/continuation.ts";
-import { LineSplitter } from "../format/import/line_splitter.ts";
-import { SessionLogScanner, type SessionScan } from "../format/import/session_log_scanner.ts";
+import { continuationContent } from "../format/continuation.ts";
+import { LineSplitter } from "../format/line_splitter.ts";
+import { SessionLogScanner, type SessionScan } from "../format/session_log_scanner.ts";
 import {
   SOURCE_FORMATS,
   type SourceCompaction,
@@ -35,11 +36,10 @@ import {
   SourceFormatError,
   type SourceItem,
   type SourceSession,
-} from "../format/import/source_item.ts";
-import { createSourceParser } from "../format/import/source_parser.ts";
-import { modelFromHead } from "../format/import/source_model.ts";
-import type { SessionStore } from "../store/session_store.ts";
-import { withSessionLock } from "../store/session_lock.ts";
+} from "./parsers/source_item.ts";
+import { createSourceParser } from "./parsers/source_parser.ts";
+import { modelFromHead } from "./parsers/source_model.ts";
+import type { CreateSessionOptions, SessionStore } from "../store/session_store.ts";
 import { ensureStoreRoot } from "../store/store_gitignore.ts";
 import { openLockFile } from "../runtime/lock_file.ts";
 
@@ -48,19 +48,25 @@ export const IMPORT_FORMATS = [...SOURCE_FORMATS, "auto"] as const;
 /** One of {@linkcode IMPORT_FORMATS}. */
 export type ImportFormat = typeof IMPORT_FORMATS[number];
 
-/** Session types an import can make. */
-const IMPORT_TYPES = ["chat", "agent"] as const;
-
 /** Options of {@linkcode importSources}. */
 export interface ImportOptions {
   from: ImportFormat;
   /** Session type of the imported sessions (default: chat for aider/SpecStory, agent for JSONL). */
-  type?: "chat" | "agent";
+  type?: ImportSessionType;
   /** Runs on each event before it is written (the `event:before-append` hook: redaction); null drops it. */
   transform?: (event: SessionEvent, sessionId: string) => Promise<SessionEvent | null>;
   /** Events per write (default 1000); a write is also made once 4 MB of text wait. */
   batchEvents?: number;
+  /**
+   * Creates a new imported session (default: the store's `create`). The core
+   * passes its own, which starts it as any new session: `session:before-start`
+   * and `session:start` run around the store's create.
+   */
+  createSession?: (options: ImportedSessionOptions) => Promise<unknown>;
 }
+
+/** What a new imported session is created with: its id is fixed by what it is, its start by the source. */
+export type ImportedSessionOptions = CreateSessionOptions & { id: string; type: ImportSessionType };
 
 /** One session an import created or extended. */
 export interface ImportedSession {
@@ -89,7 +95,6 @@ export const DROPPED_EVENT_NOTE = "(an imported event was dropped by a plugin)";
 export const READ_CHUNK = 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
 const BATCH_CHARS = 4 * 1024 * 1024;
-const LOCK_TIMEOUT_MS = 10_000;
 /** How long an import waits for another one into the same store to finish. */
 const IMPORT_LOCK_TIMEOUT_MS = 10 * 60_000;
 /** The lock that keeps two imports into one store from counting the same events and both appending them. */
@@ -104,7 +109,7 @@ const SKIPPED_FOLDERS = new Set([".git", "node_modules"]);
  * @example
  * ```ts ignore
  * import { SessionStore } from "../store/session_store.ts";
- * import { importSources } from "./import_sessions.ts";
+ * import { importSources } from "./import_service.ts";
  * const store = new SessionStore({ root: "/tmp/example/.crucible" });
  * const report = await importSources(store, ["project/.aider.chat.history.md"], { from: "auto" });
  * console.log(report.sessions.map((s) => s.id));
@@ -118,8 +123,8 @@ export async function importSources(
   if (!(IMPORT_FORMATS as readonly string[]).includes(options.from)) {
     throw new InvalidInputError("--from", String(options.from), `one of ${IMPORT_FORMATS.join(", ")}`);
   }
-  if (options.type !== undefined && !(IMPORT_TYPES as readonly string[]).includes(options.type)) {
-    throw new InvalidInputError("--type", String(options.type), `one of ${IMPORT_TYPES.join(", ")}`);
+  if (options.type !== undefined && !isImportSessionType(options.type)) {
+    throw new InvalidInputError("--type", String(options.type), `one of ${IMPORT_SESSION_TYPES.join(", ")}`);
   }
   if (paths.length === 0) throw new InvalidInputError("paths", "", "one or more files or folders to import");
   const files = collectFiles(paths, resolve(store.root));
@@ -178,7 +183,7 @@ export interface ImportedSessionKey {
  *
  * @example
  * ```ts
- * import { importedSessionId } from "./import_sessions.ts";
+ * import { importedSessionId } from "./import_service.ts";
  * const id = importedSessionId({ type: "chat", format: "aider", identity: "# aider chat started at …" });
  * console.assert(/^chat-aider-[0-9a-f]{16}$/.test(id));
  * ```
@@ -431,10 +436,10 @@ export class SessionImport {
   }
 
   /** Set while the session is still to be created (as this type). */
-  #type: "chat" | "agent" | undefined;
+  #type: ImportSessionType | undefined;
 
   /** Creates the session, titled by the first user message of its first batch unless the source titled it. */
-  #create(type: "chat" | "agent", batch: SessionEvent[]): void {
+  async #create(type: ImportSessionType, batch: SessionEvent[]): Promise<void> {
     const start = this.#start;
     const extra: Record<string, unknown> = { source: start.format, source_path: this.#path };
     if (start.key !== "") extra.source_line = start.line;
@@ -447,7 +452,9 @@ export class SessionImport {
     const firstUser = batch.find((event) => event.role === "user");
     const title = start.title ?? (firstUser ? titleFromText(firstUser.content) : undefined);
     try {
-      this.#store.create({ type, id: this.#entry.id, title, started: start.started, extra });
+      const options: ImportedSessionOptions = { type, id: this.#entry.id, title, started: start.started, extra };
+      if (this.#options.createSession) await this.#options.createSession(options);
+      else this.#store.create(options);
       this.#entry.created = true;
     } catch (error) {
       if (!(error instanceof SessionExistsError)) throw error; // made meanwhile by another import
@@ -549,7 +556,7 @@ export class SessionImport {
     this.#batch = [];
     this.#batchChars = 0;
     if (this.#type !== undefined) {
-      this.#create(this.#type, batch);
+      await this.#create(this.#type, batch);
       this.#type = undefined;
     }
     if (batch.length === 0) return;
@@ -558,30 +565,11 @@ export class SessionImport {
   }
 }
 
-/** Streams a session's logs (under its shared lock) to see how far earlier imports got. */
+/** Reads a session's logs (through the store, which holds their lock) to see how far earlier imports got. */
 async function scanSession(store: SessionStore, id: string): Promise<SessionScan> {
-  return await withSessionLock(
-    store.sessionDir(id),
-    { exclusive: false, timeoutMs: LOCK_TIMEOUT_MS, what: `the lock of session ${id}` },
-    async (lock) => {
-      const scanner = new SessionLogScanner();
-      for (const file of store.logFiles(id)) {
-        // An append that was cut short is not part of the log.
-        const committed = lock.committedSize(basename(file));
-        scanner.startFile();
-        const splitter = new LineSplitter({ keepCR: true, file });
-        if (committed !== 0) {
-          const range = committed === undefined ? {} : { end: committed - 1 };
-          for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK, ...range })) {
-            for (const line of splitter.push(chunk as Uint8Array)) scanner.push(line);
-          }
-        }
-        for (const line of splitter.end()) scanner.push(line, false);
-        scanner.endFile();
-      }
-      return scanner.result();
-    },
-  );
+  const scanner = new SessionLogScanner();
+  await store.readLogLines(id, scanner);
+  return scanner.result();
 }
 
 /** A SourceFormatError's message without its `file:line: ` prefix (the warning carries those). */
