@@ -71,9 +71,9 @@ export class ColumnsWriter implements DocColumns {
   add(row: DocRow): number {
     this.length.push(row.length);
     this.time.push(row.time);
-    this.role.push(intern(row.role, this.roles, this.#roleOf));
-    this.sessionType.push(intern(row.sessionType, this.types, this.#typeOf));
-    this.tool.push(intern(row.tool, this.tools, this.#toolOf));
+    this.role.push(internName(row.role, this.roles, this.#roleOf));
+    this.sessionType.push(internName(row.sessionType, this.types, this.#typeOf));
+    this.tool.push(internName(row.tool, this.tools, this.#toolOf));
     this.file.push(row.file);
     this.session.push(row.session);
     this.seq.push(row.seq);
@@ -83,12 +83,13 @@ export class ColumnsWriter implements DocColumns {
   }
 }
 
-function intern(value: string, table: string[], index: Map<string, number>): number {
-  let n = index.get(value);
+/** The number of `name` in `table`, adding it when new (`index` maps names to numbers). */
+export function internName(name: string, table: string[], index: Map<string, number>): number {
+  let n = index.get(name);
   if (n === undefined) {
     n = table.length;
-    table.push(value);
-    index.set(value, n);
+    table.push(name);
+    index.set(name, n);
   }
   return n;
 }

@@ -10,7 +10,8 @@ import { pairKey } from "./index_storage.ts";
 import type { IndexStorage, StoredSegment } from "./index_storage.ts";
 import { packColumns } from "./doc_columns.ts";
 import { decodePostings, encodePostings } from "./postings_codec.ts";
-import { internName, newSegmentId, type Segment } from "./segment.ts";
+import { internName } from "./doc_columns.ts";
+import { newSegmentId, type Segment } from "./segment.ts";
 
 /** When merges are due. */
 export interface MergePolicy {

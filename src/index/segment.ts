@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ColumnsWriter, type DocColumns, type DocRow, packColumns, unpackColumns } from "./doc_columns.ts";
+import { ColumnsWriter, type DocColumns, type DocRow, internName, packColumns, unpackColumns } from "./doc_columns.ts";
 import type { SegmentHead, StoredSegment } from "./index_storage.ts";
 import { encodePostings } from "./postings_codec.ts";
 import { forEachTerm } from "./tokenizer.ts";
@@ -235,15 +235,4 @@ export class Segment {
     this.columns = unpackColumns(stored.columns);
     this.memory = undefined;
   }
-}
-
-/** The number of `name` in `table`, adding it when new (`index` maps names to numbers). */
-export function internName(name: string, table: string[], index: Map<string, number>): number {
-  let n = index.get(name);
-  if (n === undefined) {
-    n = table.length;
-    table.push(name);
-    index.set(name, n);
-  }
-  return n;
 }
