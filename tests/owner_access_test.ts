@@ -61,8 +61,9 @@ test("the index folder is 0700 and the owner's socket 0600", TIMEOUT, () =>
 
 test("another user cannot talk to the owner", {
   ...TIMEOUT,
-  skip: (process.getuid?.() !== 0 || spawnSync("runuser", ["--help"]).status !== 0) &&
-    "needs root and runuser to act as another user",
+  skip: (process.getuid?.() !== 0 || spawnSync("runuser", ["--help"]).status !== 0 ||
+    spawnSync("runuser", ["-u", "nobody", "--", "/usr/bin/env", "node", "--version"]).status !== 0) &&
+    "needs root, runuser, and a node that the user nobody can run",
 }, () =>
   withTempDir(async (tmp) => {
     chmodSync(tmp, 0o755); // only the index folder stands in the way
@@ -71,7 +72,8 @@ test("another user cannot talk to the owner", {
     const probe = `require("net").connect(${JSON.stringify(ownerSocketPath(dir))})` +
       `.on("connect", () => { console.log("CONNECTED"); process.exit(0); })` +
       `.on("error", (e) => { console.log(e.code); process.exit(0); });`;
-    const run = spawnSync("runuser", ["-u", "nobody", "--", process.execPath, "-e", probe], {
+    // The system's node, not this runtime: the test's own runtime may sit in a folder only root can enter.
+    const run = spawnSync("runuser", ["-u", "nobody", "--", "/usr/bin/env", "node", "-e", probe], {
       encoding: "utf8",
       timeout: 30_000,
     });

@@ -128,6 +128,8 @@ test("cru watch takes Claude Code and Codex lines as they are written, and a res
       const damagedLine = readFileSync(claudeFile, "utf8").split("\n").length; // the file ends with a newline
       appendFileSync(claudeFile, '{"type":"user","message":\n');
       await write(claudeFile, [claude.assistant("after the damage, bilbyword")], "bilbyword");
+      // The watcher's report line travels through its stdout: it can reach this test after the index has the event.
+      await waitFor("the damaged line's warning", () => watch.reports.some((r) => r.kind === "warning"), 10_000);
       const warnings = watch.reports.filter((r) => r.kind === "warning");
       assert.equal(warnings.length, 1, JSON.stringify(warnings));
       assert.equal(warnings[0].file, claudeFile);
